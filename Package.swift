@@ -1,0 +1,94 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "roster",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "roster", targets: ["roster"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+    ],
+    targets: [
+        .target(name: "RosterModel", swiftSettings: swiftSettings),
+        .target(
+            name: "RosterStore",
+            dependencies: ["RosterModel"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RosterStoreConformance",
+            dependencies: ["RosterStore", "RosterModel"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RosterSQLite",
+            dependencies: [
+                "RosterStore", "RosterModel",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RosterService",
+            dependencies: [
+                "RosterStore", "RosterModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RosterHTTP",
+            dependencies: [
+                "RosterService", "RosterStore", "RosterModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "roster",
+            dependencies: [
+                "RosterHTTP", "RosterService", "RosterSQLite", "RosterStore", "RosterModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterModelTests",
+            dependencies: ["RosterModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterSQLiteTests",
+            dependencies: ["RosterSQLite", "RosterStoreConformance", "RosterStore", "RosterModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterServiceTests",
+            dependencies: ["RosterService", "RosterSQLite", "RosterStore", "RosterModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterHTTPTests",
+            dependencies: [
+                "RosterHTTP", "RosterService", "RosterSQLite", "RosterStore", "RosterModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,167 @@
+/// Who a role was assigned to: a user directly, or a group whose members inherit it.
+public enum Principal: Hashable, Sendable {
+    case user(Identifier)
+    case group(Identifier)
+
+    /// `user` or `group`, as OpenAI's `assignment_sources[].principal_type` spells it.
+    public var type: String {
+        switch self {
+        case .user: "user"
+        case .group: "group"
+        }
+    }
+
+    /// The principal's identifier.
+    public var id: Identifier {
+        switch self {
+        case .user(let id), .group(let id): id
+        }
+    }
+}
+
+/// The organization roles every organization has and that cannot be changed: `owner` and `reader`.
+public enum PredefinedRole: String, Sendable, CaseIterable {
+    case owner
+    case reader
+
+    /// The permissions the role grants.
+    public var permissions: [String] {
+        switch self {
+        case .owner: Permission.ownerPermissions
+        case .reader: Permission.readerPermissions
+        }
+    }
+
+    /// The description shown on the role.
+    public var summary: String {
+        switch self {
+        case .owner: "Can manage everything in the organization."
+        case .reader: "Can read everything in the organization."
+        }
+    }
+}
+
+/// The resource a role applies to; organization roles have `api.organization`.
+public enum ResourceType {
+    public static let organization = "api.organization"
+}
+
+/// A person in the organization.
+public struct User: Hashable, Sendable {
+    public var id: Identifier
+    public var email: String
+    public var name: String
+    /// When the user joined the organization (Unix seconds); OpenAI's `added_at`.
+    public var addedAt: Int
+    /// The predefined organization role the user holds directly, if any; `owner` wins over `reader`.
+    public var role: PredefinedRole?
+    /// True when the user belongs to the identity provider (provisioned over SCIM).
+    public var isSCIMManaged: Bool
+    public var technicalLevel: String?
+    public var developerPersona: String?
+
+    public init(
+        id: Identifier, email: String, name: String, addedAt: Int, role: PredefinedRole? = nil,
+        isSCIMManaged: Bool = false, technicalLevel: String? = nil, developerPersona: String? = nil
+    ) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.addedAt = addedAt
+        self.role = role
+        self.isSCIMManaged = isSCIMManaged
+        self.technicalLevel = technicalLevel
+        self.developerPersona = developerPersona
+    }
+}
+
+/// A user as other objects refer to it (`created_by_user_obj`).
+public struct UserReference: Hashable, Sendable {
+    public var id: Identifier
+    public var name: String
+    public var email: String
+
+    public init(id: Identifier, name: String, email: String) {
+        self.id = id
+        self.name = name
+        self.email = email
+    }
+}
+
+/// A named set of users that roles can be assigned to.
+public struct Group: Hashable, Sendable {
+    public var id: Identifier
+    public var name: String
+    public var createdAt: Int
+    /// True when the group belongs to the identity provider: the Admin API may not rename, delete or change its members.
+    public var isSCIMManaged: Bool
+
+    public init(id: Identifier, name: String, createdAt: Int, isSCIMManaged: Bool = false) {
+        self.id = id
+        self.name = name
+        self.createdAt = createdAt
+        self.isSCIMManaged = isSCIMManaged
+    }
+}
+
+/// A named set of permissions.
+public struct Role: Hashable, Sendable {
+    public var id: Identifier
+    public var name: String
+    public var description: String?
+    /// Sorted, without duplicates.
+    public var permissions: [String]
+    public var resourceType: String
+    /// True for `owner` and `reader`, which can be neither updated nor deleted.
+    public var isPredefined: Bool
+    public var createdAt: Int
+    public var updatedAt: Int
+    /// The user who created the role; nil for predefined and imported roles, or once that user is deleted.
+    public var createdBy: UserReference?
+
+    public init(
+        id: Identifier, name: String, description: String?, permissions: [String], resourceType: String,
+        isPredefined: Bool, createdAt: Int, updatedAt: Int, createdBy: UserReference?
+    ) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.permissions = permissions
+        self.resourceType = resourceType
+        self.isPredefined = isPredefined
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.createdBy = createdBy
+    }
+}
+
+/// A role a principal holds, with every assignment it holds it through.
+public struct AssignedRole: Hashable, Sendable {
+    public var role: Role
+    /// Where the role comes from: the user itself and/or groups the user belongs to; never empty.
+    public var sources: [Principal]
+
+    public init(role: Role, sources: [Principal]) {
+        self.role = role
+        self.sources = sources
+    }
+}
+
+/// An admin API key as stored: never the secret, only its hash.
+public struct AdminKey: Hashable, Sendable {
+    public var id: Identifier
+    public var name: String
+    /// The user the key acts as.
+    public var ownerID: Identifier
+    /// The first and last characters of the secret, for recognising it.
+    public var redactedValue: String
+    public var createdAt: Int
+
+    public init(id: Identifier, name: String, ownerID: Identifier, redactedValue: String, createdAt: Int) {
+        self.id = id
+        self.name = name
+        self.ownerID = ownerID
+        self.redactedValue = redactedValue
+        self.createdAt = createdAt
+    }
+}

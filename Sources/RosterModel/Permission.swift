@@ -1,0 +1,42 @@
+/// The permission catalogue: every permission a role may hold, and what it allows.
+///
+/// A role may only contain permissions listed here; `owner` holds all of them and `reader` every `.read` one.
+public enum Permission {
+    /// One permission of the catalogue.
+    public struct Entry: Sendable, Hashable {
+        /// The permission string, such as `api.groups.read`.
+        public let name: String
+        /// What holding the permission allows, in one sentence.
+        public let summary: String
+    }
+
+    /// The organization-level permissions, in the order the documentation lists them.
+    public static let organization: [Entry] = [
+        Entry(name: "api.users.read", summary: "List and retrieve organization users."),
+        Entry(name: "api.users.write", summary: "Change a user's organization role and remove users."),
+        Entry(name: "api.groups.read", summary: "List and retrieve groups and their members."),
+        Entry(name: "api.groups.write", summary: "Create, rename and delete groups; add and remove members."),
+        Entry(name: "api.roles.read", summary: "List and retrieve organization roles."),
+        Entry(name: "api.roles.write", summary: "Create, update and delete custom organization roles."),
+        Entry(name: "api.role_assignments.read", summary: "List and retrieve the roles assigned to users and groups."),
+        Entry(name: "api.role_assignments.write", summary: "Assign roles to and unassign roles from users and groups."),
+        Entry(name: "api.projects.read", summary: "List and retrieve projects and their members."),
+        Entry(name: "api.projects.write", summary: "Create, modify and archive projects; manage their members."),
+        Entry(name: "api.invites.read", summary: "List and retrieve invites."),
+        Entry(name: "api.invites.write", summary: "Send and delete invites."),
+        Entry(name: "api.admin_keys.read", summary: "List and retrieve admin API keys."),
+        Entry(name: "api.admin_keys.write", summary: "Create and delete admin API keys."),
+        Entry(name: "api.audit_logs.read", summary: "List audit log events."),
+        Entry(name: "api.scim.read", summary: "Read users and groups over SCIM."),
+        Entry(name: "api.scim.write", summary: "Provision users and groups over SCIM."),
+    ]
+
+    /// The names of the organization-level permissions.
+    public static let organizationNames: Set<String> = Set(organization.map(\.name))
+
+    /// The permissions of the predefined `owner` role: all of them.
+    public static var ownerPermissions: [String] { organization.map(\.name) }
+
+    /// The permissions of the predefined `reader` role: every `.read` permission.
+    public static var readerPermissions: [String] { organization.map(\.name).filter { $0.hasSuffix(".read") } }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import RosterModel
+import SQLiteNIO
+
+/// The numbered schema migrations. `PRAGMA user_version` records how many have run; each runs in its own
+/// transaction with the version bump, so a crash leaves the database at one version or the next.
+enum Migrations {
+    struct Migration: Sendable {
+        let version: Int
+        let statements: [String]
+        /// Rows that need Swift to make them (identifiers), inserted after `statements`.
+        let seed: (@Sendable (SQLiteConnection) async throws -> Void)?
+    }
+
+    static let all: [Migration] = [
+        Migration(version: 1, statements: [
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY,
+                email TEXT NOT NULL COLLATE NOCASE,
+                name TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                is_scim_managed INTEGER NOT NULL DEFAULT 0,
+                technical_level TEXT,
+                developer_persona TEXT
+            ) WITHOUT ROWID
+            """,
+            // Lookup by email and the `emails` filter of the users list.
+            "CREATE UNIQUE INDEX users_email ON users (email)",
+            """
+            CREATE TABLE groups (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL COLLATE NOCASE,
+                created_at INTEGER NOT NULL,
+                is_scim_managed INTEGER NOT NULL DEFAULT 0
+            ) WITHOUT ROWID
+            """,
+            "CREATE UNIQUE INDEX groups_name ON groups (name)",
+            """
+            CREATE TABLE group_members (
+                group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (group_id, user_id)
+            ) WITHOUT ROWID
+            """,
+            // A user's groups (effective roles, cascades on user delete).
+            "CREATE INDEX group_members_user ON group_members (user_id, group_id)",
+            """
+            CREATE TABLE roles (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL COLLATE NOCASE,
+                description TEXT,
+                permissions TEXT NOT NULL,
+                resource_type TEXT NOT NULL,
+                is_predefined INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                created_by TEXT REFERENCES users (id) ON DELETE SET NULL
+            ) WITHOUT ROWID
+            """,
+            // Names are unique per resource type; the list pages by (resource_type, id).
+            "CREATE UNIQUE INDEX roles_name ON roles (resource_type, name)",
+            "CREATE INDEX roles_resource ON roles (resource_type, id)",
+            "CREATE INDEX roles_created_by ON roles (created_by)",
+            """
+            CREATE TABLE user_roles (
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                role_id TEXT NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (user_id, role_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX user_roles_role ON user_roles (role_id)",
+            """
+            CREATE TABLE group_roles (
+                group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+                role_id TEXT NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (group_id, role_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX group_roles_role ON group_roles (role_id)",
+            """
+            CREATE TABLE admin_keys (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                secret_hash BLOB NOT NULL,
+                redacted_value TEXT NOT NULL,
+                owner_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            "CREATE UNIQUE INDEX admin_keys_hash ON admin_keys (secret_hash)",
+            "CREATE INDEX admin_keys_owner ON admin_keys (owner_id)",
+        ], seed: { connection in
+            let now = Int(Date().timeIntervalSince1970)
+            for predefined in PredefinedRole.allCases {
+                let permissions = String(decoding: try JSONEncoder().encode(predefined.permissions), as: UTF8.self)
+                _ = try await connection.query(
+                    """
+                    INSERT INTO roles (id, name, description, permissions, resource_type, is_predefined, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+                    """,
+                    [
+                        .text(Identifier.make(.role).rawValue), .text(predefined.rawValue), .text(predefined.summary),
+                        .text(permissions), .text(ResourceType.organization), .integer(now), .integer(now),
+                    ])
+            }
+        }),
+    ]
+
+    /// Brings the database up to the newest version.
+    static func run(on connection: SQLiteConnection) async throws {
+        let current = try await connection.query("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
+        for migration in all where migration.version > current {
+            _ = try await connection.query("BEGIN IMMEDIATE")
+            do {
+                for statement in migration.statements {
+                    _ = try await connection.query(statement)
+                }
+                try await migration.seed?(connection)
+                _ = try await connection.query("PRAGMA user_version = \(migration.version)")
+                _ = try await connection.query("COMMIT")
+            } catch {
+                _ = try? await connection.query("ROLLBACK")
+                throw error
+            }
+        }
+    }
+}

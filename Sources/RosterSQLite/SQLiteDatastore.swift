@@ -1,0 +1,127 @@
+import Logging
+import NIOPosix
+import RosterModel
+import RosterStore
+import SQLiteNIO
+
+/// The SQLite backend: one writer connection and, for a database file, a few reader connections (WAL mode lets
+/// them read a consistent snapshot while the writer commits). `:memory:` uses the writer for everything.
+///
+/// Every commit is durable before `withTransaction` returns (`synchronous=FULL`), foreign keys are enforced,
+/// and the schema is migrated on open.
+public final class SQLiteDatastore: Datastore {
+    /// Where the database lives and how it is opened.
+    public struct Configuration: Sendable {
+        /// A file path, or `:memory:` for a private in-memory database that lives as long as the store.
+        public var path: String
+        /// How many reader connections a database file gets (default 2); ignored for `:memory:`.
+        public var readerCount: Int
+
+        public init(path: String, readerCount: Int = 2) {
+            self.path = path
+            self.readerCount = readerCount
+        }
+
+        var isMemory: Bool { path == ":memory:" }
+    }
+
+    private let writer: ConnectionPool
+    private let readers: ConnectionPool
+
+    private init(writer: ConnectionPool, readers: ConnectionPool) {
+        self.writer = writer
+        self.readers = readers
+    }
+
+    /// Opens (creating if needed) and migrates the database.
+    public static func open(_ configuration: Configuration, logger: Logger = Logger(label: "roster.sqlite")) async throws -> SQLiteDatastore {
+        let storage: SQLiteConnection.Storage = configuration.isMemory ? .memory : .file(path: configuration.path)
+        let writerConnection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        do {
+            if !configuration.isMemory {
+                _ = try await writerConnection.query("PRAGMA journal_mode = WAL")
+            }
+            try await Self.configure(writerConnection)
+            try await Migrations.run(on: writerConnection)
+            let writer = ConnectionPool([writerConnection])
+            if configuration.isMemory {
+                return SQLiteDatastore(writer: writer, readers: writer)
+            }
+            var readerConnections: [SQLiteConnection] = []
+            for _ in 0..<max(1, configuration.readerCount) {
+                let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
+                try await Self.configure(reader)
+                _ = try await reader.query("PRAGMA query_only = ON")
+                readerConnections.append(reader)
+            }
+            return SQLiteDatastore(writer: writer, readers: ConnectionPool(readerConnections))
+        } catch {
+            try? await writerConnection.close()
+            throw error
+        }
+    }
+
+    private static func configure(_ connection: SQLiteConnection) async throws {
+        _ = try await connection.query("PRAGMA foreign_keys = ON")
+        _ = try await connection.query("PRAGMA synchronous = FULL")
+        _ = try await connection.query("PRAGMA busy_timeout = 5000")
+    }
+
+    public func withTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        try await run(on: writer, begin: "BEGIN IMMEDIATE", body)
+    }
+
+    public func read<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        try await run(on: readers, begin: "BEGIN", body)
+    }
+
+    private func run<T>(on pool: ConnectionPool, begin: String, _ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        let connection = await pool.acquire()
+        do {
+            let result = try await SQLiteTransaction.run(on: connection, begin: begin, body)
+            await pool.release(connection)
+            return result
+        } catch {
+            await pool.release(connection)
+            throw error
+        }
+    }
+
+    /// Closes every connection. The store must not be used afterwards.
+    public func close() async throws {
+        for connection in await writer.drain() { try await connection.close() }
+        if readers !== writer {
+            for connection in await readers.drain() { try await connection.close() }
+        }
+    }
+}
+
+/// Hands out connections one caller at a time, queueing callers when all are busy.
+actor ConnectionPool {
+    private var idle: [SQLiteConnection]
+    private var all: [SQLiteConnection]
+    private var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
+
+    init(_ connections: [SQLiteConnection]) {
+        self.idle = connections
+        self.all = connections
+    }
+
+    func acquire() async -> SQLiteConnection {
+        if let connection = idle.popLast() { return connection }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release(_ connection: SQLiteConnection) {
+        if waiters.isEmpty {
+            idle.append(connection)
+        } else {
+            waiters.removeFirst().resume(returning: connection)
+        }
+    }
+
+    func drain() -> [SQLiteConnection] {
+        defer { all = []; idle = [] }
+        return all
+    }
+}

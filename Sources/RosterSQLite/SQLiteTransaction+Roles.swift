@@ -1,0 +1,92 @@
+import Foundation
+import RosterModel
+import RosterStore
+import SQLiteNIO
+
+extension SQLiteTransaction: RoleStore {
+    /// Role columns with the creator's name and email; use with `roleSource`.
+    static let roleColumns = """
+        r.id, r.name, r.description, r.permissions, r.resource_type, r.is_predefined, r.created_at, r.updated_at,
+        r.created_by, cu.name AS creator_name, cu.email AS creator_email
+        """
+    static let roleSource = "roles r LEFT JOIN users cu ON cu.id = r.created_by"
+
+    static func role(from row: SQLiteRow) throws -> Role {
+        let permissions = try JSONDecoder().decode([String].self, from: Data(try row.string("permissions").utf8))
+        var creator: UserReference?
+        if let creatorID = row.optionalString("created_by") {
+            creator = UserReference(
+                id: Identifier(trusted: creatorID), name: row.optionalString("creator_name") ?? "",
+                email: row.optionalString("creator_email") ?? "")
+        }
+        return Role(
+            id: try row.identifier("id"), name: try row.string("name"), description: row.optionalString("description"),
+            permissions: permissions, resourceType: try row.string("resource_type"),
+            isPredefined: try row.bool("is_predefined"), createdAt: try row.int("created_at"),
+            updatedAt: try row.int("updated_at"), createdBy: creator)
+    }
+
+    private static func encode(_ permissions: [String]) throws -> SQLiteData {
+        .text(String(decoding: try JSONEncoder().encode(permissions), as: UTF8.self))
+    }
+
+    func insertRole(_ role: Role) async throws {
+        try await query(
+            """
+            INSERT INTO roles (id, name, description, permissions, resource_type, is_predefined, created_at, updated_at, created_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(role.id.rawValue), .text(role.name), role.description.map(SQLiteData.text) ?? .null,
+                try Self.encode(role.permissions), .text(role.resourceType), .integer(role.isPredefined ? 1 : 0),
+                .integer(role.createdAt), .integer(role.updatedAt), role.createdBy.map { .text($0.id.rawValue) } ?? .null,
+            ],
+            conflictMessage: "A role named '\(role.name)' already exists.")
+    }
+
+    func role(id: Identifier) async throws -> Role {
+        let rows = try await query("SELECT \(Self.roleColumns) FROM \(Self.roleSource) WHERE r.id = ?", [.text(id.rawValue)])
+        guard let row = rows.first else { throw StoreError.notFound(.role, id.rawValue) }
+        return try Self.role(from: row)
+    }
+
+    func role(name: String, resourceType: String) async throws -> Role? {
+        try await query(
+            "SELECT \(Self.roleColumns) FROM \(Self.roleSource) WHERE r.resource_type = ? AND r.name = ?",
+            [.text(resourceType), .text(name)]
+        ).first.map(Self.role(from:))
+    }
+
+    func role(predefined: PredefinedRole) async throws -> Role {
+        let rows = try await query(
+            "SELECT \(Self.roleColumns) FROM \(Self.roleSource) WHERE r.resource_type = ? AND r.name = ? AND r.is_predefined = 1",
+            [.text(ResourceType.organization), .text(predefined.rawValue)])
+        guard let row = rows.first else { throw StoreError.notFound(.role, predefined.rawValue) }
+        return try Self.role(from: row)
+    }
+
+    func roles(resourceType: String, page: PageRequest) async throws -> Page<Role> {
+        var binds: [SQLiteData] = [.text(resourceType)]
+        let (condition, tail) = keyset("r.id", page, binds: &binds)
+        let rows = try await query(
+            "SELECT \(Self.roleColumns) FROM \(Self.roleSource) WHERE r.resource_type = ?\(condition)\(tail)", binds)
+        return Page(rows: try rows.map(Self.role(from:)), limit: page.limit)
+    }
+
+    func updateRole(_ role: Role) async throws {
+        try await query(
+            "UPDATE roles SET name = ?, description = ?, permissions = ?, updated_at = ? WHERE id = ?",
+            [
+                .text(role.name), role.description.map(SQLiteData.text) ?? .null, try Self.encode(role.permissions),
+                .integer(role.updatedAt), .text(role.id.rawValue),
+            ],
+            conflictMessage: "A role named '\(role.name)' already exists.")
+        if try await changes() == 0 { throw StoreError.notFound(.role, role.id.rawValue) }
+    }
+
+    func deleteRole(id: Identifier) async throws {
+        // Assignments to users and groups go by ON DELETE CASCADE, in this same statement.
+        try await query("DELETE FROM roles WHERE id = ?", [.text(id.rawValue)])
+        if try await changes() == 0 { throw StoreError.notFound(.role, id.rawValue) }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import RosterModel
+import RosterStore
+import SQLiteNIO
+
+/// One transaction on one connection; the SQL of each aggregate is in its `SQLiteTransaction+…` file.
+struct SQLiteTransaction: Sendable {
+    let connection: SQLiteConnection
+
+    static func run<T>(
+        on connection: SQLiteConnection, begin: String, _ body: (any StoreTransaction) async throws -> T
+    ) async throws -> T {
+        _ = try await connection.query(begin)
+        let transaction = SQLiteTransaction(connection: connection)
+        do {
+            let result = try await body(transaction)
+            _ = try await connection.query("COMMIT")
+            return result
+        } catch {
+            _ = try? await connection.query("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs one statement, turning uniqueness violations into `StoreError.conflict(conflictMessage)`.
+    @discardableResult
+    func query(_ sql: String, _ binds: [SQLiteData] = [], conflictMessage: String? = nil) async throws -> [SQLiteRow] {
+        do {
+            return try await connection.query(sql, binds)
+        } catch let error as SQLiteError {
+            switch error.reason {
+            case .constraintUniqueFailed, .constraintPrimaryKeyFailed:
+                throw StoreError.conflict(conflictMessage ?? error.message)
+            default:
+                throw StoreError.unavailable(error.description)
+            }
+        }
+    }
+
+    /// How many rows the last statement on this connection changed.
+    func changes() async throws -> Int {
+        try await query("SELECT changes() AS n").first?.column("n")?.integer ?? 0
+    }
+
+    /// Whether a row with `id` exists in `table`.
+    func exists(_ table: String, id: Identifier) async throws -> Bool {
+        try await !query("SELECT 1 FROM \(table) WHERE id = ?", [.text(id.rawValue)]).isEmpty
+    }
+
+    /// The `WHERE` fragment, `ORDER BY` and `LIMIT` of a keyset page over `column`, appending their binds.
+    func keyset(_ column: String, _ page: PageRequest, binds: inout [SQLiteData]) -> (condition: String, tail: String) {
+        var condition = ""
+        if let after = page.after {
+            condition = " AND \(column) \(page.order == .ascending ? ">" : "<") ?"
+            binds.append(.text(after.rawValue))
+        }
+        binds.append(.integer(page.limit + 1))
+        return (condition, " ORDER BY \(column) \(page.order == .ascending ? "ASC" : "DESC") LIMIT ?")
+    }
+}
+
+/// Reading typed values out of rows; a missing or mistyped column is a store fault, never a crash.
+extension SQLiteRow {
+    func string(_ column: String) throws -> String {
+        guard let value = self.column(column)?.string else { throw StoreError.unavailable("column \(column) is missing") }
+        return value
+    }
+
+    func optionalString(_ column: String) -> String? {
+        guard let data = self.column(column), !data.isNull else { return nil }
+        return data.string
+    }
+
+    func int(_ column: String) throws -> Int {
+        guard let value = self.column(column)?.integer else { throw StoreError.unavailable("column \(column) is missing") }
+        return value
+    }
+
+    func bool(_ column: String) throws -> Bool { try int(column) != 0 }
+
+    func identifier(_ column: String) throws -> Identifier { Identifier(trusted: try string(column)) }
+}

@@ -1,0 +1,106 @@
+import RosterModel
+import RosterStore
+
+extension Organization {
+    // MARK: Group roles
+
+    /// Assigns an organization role to a group (SCIM-managed groups included). Assigning it twice leaves one assignment.
+    public func assignRole(_ roleID: Identifier, toGroup groupID: Identifier) async throws -> (Group, Role) {
+        try await store.withTransaction { tx in
+            let group = try await tx.group(id: groupID)
+            let role = try await Self.organizationRole(roleID, in: tx)
+            _ = try await tx.assign(roleID: roleID, to: .group(groupID))
+            return (group, role)
+        }
+    }
+
+    public func roles(ofGroup groupID: Identifier, page: PageRequest) async throws -> Page<AssignedRole> {
+        try await store.read { tx in
+            _ = try await tx.group(id: groupID)
+            return try await tx.roles(ofGroup: groupID, page: page)
+        }
+    }
+
+    /// The role as assigned to the group; not-found when it is not.
+    public func role(_ roleID: Identifier, ofGroup groupID: Identifier) async throws -> AssignedRole {
+        try await store.read { tx in
+            _ = try await tx.group(id: groupID)
+            let role = try await Self.organizationRole(roleID, in: tx)
+            guard try await tx.isAssigned(roleID: roleID, to: .group(groupID)) else {
+                throw ServiceError.notAssigned(roleID: roleID, to: .group(groupID))
+            }
+            return AssignedRole(role: role, sources: [.group(groupID)])
+        }
+    }
+
+    /// Removes the role from the group; not-found when it was not assigned.
+    public func unassignRole(_ roleID: Identifier, fromGroup groupID: Identifier) async throws {
+        try await store.withTransaction { tx in
+            _ = try await tx.group(id: groupID)
+            guard try await tx.unassign(roleID: roleID, from: .group(groupID)) else {
+                _ = try await Self.organizationRole(roleID, in: tx)
+                throw ServiceError.notAssigned(roleID: roleID, to: .group(groupID))
+            }
+        }
+    }
+
+    // MARK: User roles
+
+    /// Assigns an organization role to a user directly. Assigning it twice leaves one assignment.
+    public func assignRole(_ roleID: Identifier, toUser userID: Identifier) async throws -> (User, Role) {
+        try await store.withTransaction { tx in
+            _ = try await tx.user(id: userID)
+            let role = try await Self.organizationRole(roleID, in: tx)
+            _ = try await tx.assign(roleID: roleID, to: .user(userID))
+            return (try await tx.user(id: userID), role)
+        }
+    }
+
+    /// Every role the user holds, directly or through its groups, each with its sources.
+    public func roles(ofUser userID: Identifier, page: PageRequest) async throws -> Page<AssignedRole> {
+        try await store.read { tx in
+            _ = try await tx.user(id: userID)
+            return try await tx.roles(ofUser: userID, page: page)
+        }
+    }
+
+    /// The role as the user holds it, with its sources; not-found when the user holds it in no way.
+    public func role(_ roleID: Identifier, ofUser userID: Identifier) async throws -> AssignedRole {
+        try await store.read { tx in
+            _ = try await tx.user(id: userID)
+            guard let assigned = try await tx.assignedRole(roleID, user: userID) else {
+                _ = try await Self.organizationRole(roleID, in: tx)
+                throw ServiceError.notAssigned(roleID: roleID, to: .user(userID))
+            }
+            return assigned
+        }
+    }
+
+    /// Removes a role the user holds directly. A role held only through groups is refused with the groups named.
+    public func unassignRole(_ roleID: Identifier, fromUser userID: Identifier) async throws {
+        try await store.withTransaction { tx in
+            _ = try await tx.user(id: userID)
+            if try await tx.unassign(roleID: roleID, from: .user(userID)) { return }
+            guard let held = try await tx.assignedRole(roleID, user: userID) else {
+                _ = try await Self.organizationRole(roleID, in: tx)
+                throw ServiceError.notAssigned(roleID: roleID, to: .user(userID))
+            }
+            var groups: [String] = []
+            for case .group(let groupID) in held.sources {
+                let group = try await tx.group(id: groupID)
+                groups.append("'\(group.name)' (\(group.id))")
+            }
+            throw ServiceError(
+                .conflict,
+                "User '\(userID)' holds role '\(held.role.name)' only through group \(groups.joined(separator: ", ")); "
+                    + "unassign the role from the group or remove the user from the group.",
+                code: "role_inherited")
+        }
+    }
+}
+
+extension ServiceError {
+    static func notAssigned(roleID: Identifier, to principal: Principal) -> ServiceError {
+        ServiceError(.notFound, "Role '\(roleID)' is not assigned to \(principal.type) '\(principal.id)'.", code: "not_found")
+    }
+}

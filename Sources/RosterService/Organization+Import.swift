@@ -1,0 +1,181 @@
+import RosterModel
+import RosterStore
+
+extension Organization {
+    /// How many objects an import created and updated.
+    public struct ImportSummary: Sendable, Equatable {
+        public var created = 0
+        public var updated = 0
+    }
+
+    /// Applies an organization file in one transaction: either all of it takes effect or none of it.
+    /// A mistake in the file is an `invalidRequest` whose `param` points into the file (`users[2].email`).
+    public func importFile(_ file: OrganizationFile) async throws -> ImportSummary {
+        let timestamp = now()
+        return try await store.withTransaction { tx in
+            var summary = ImportSummary()
+            for (index, entry) in (file.roles ?? []).enumerated() {
+                let param = "roles[\(index)]"
+                let name = try Self.validName(entry.name, param: "\(param).name")
+                let permissions = try Self.inFile(param) { try Self.validPermissions(entry.permissions) }
+                if var role = try await tx.role(name: name, resourceType: ResourceType.organization) {
+                    try Self.inFile(param) { try Self.refuseIfPredefined(role, "changed by an import") }
+                    role.description = entry.description
+                    role.permissions = permissions
+                    role.updatedAt = timestamp
+                    try await tx.updateRole(role)
+                    summary.updated += 1
+                } else {
+                    try await tx.insertRole(
+                        Role(
+                            id: .make(.role), name: name, description: entry.description, permissions: permissions,
+                            resourceType: ResourceType.organization, isPredefined: false, createdAt: timestamp,
+                            updatedAt: timestamp, createdBy: nil))
+                    summary.created += 1
+                }
+            }
+            for (index, entry) in (file.users ?? []).enumerated() {
+                let param = "users[\(index)]"
+                guard Validation.isEmail(entry.email) else {
+                    throw ServiceError.invalid("'\(entry.email)' is not an email address.", param: "\(param).email")
+                }
+                guard let predefined = PredefinedRole(rawValue: entry.role ?? PredefinedRole.reader.rawValue) else {
+                    throw ServiceError.invalid("'role' must be 'owner' or 'reader'.", param: "\(param).role")
+                }
+                let name = try Self.validName(entry.name ?? String(entry.email.prefix { $0 != "@" }), param: "\(param).name")
+                var user: User
+                if let existing = try await tx.user(email: entry.email) {
+                    user = existing
+                    user.name = name
+                    try await tx.updateUser(user)
+                    summary.updated += 1
+                } else {
+                    user = User(id: .make(.user), email: entry.email, name: name, addedAt: timestamp)
+                    try await tx.insertUser(user)
+                    summary.created += 1
+                }
+                try await Self.setPredefinedRole(predefined, of: user.id, in: tx)
+                if let names = entry.roles {
+                    let wanted = try await Self.roleIDs(names, param: "\(param).roles", in: tx)
+                    let held = try await Self.allRoles(of: .user(user.id), in: tx)
+                        .filter { !$0.isPredefined }.map(\.id)
+                    try await Self.replaceAssignments(of: .user(user.id), held: held, wanted: wanted, in: tx)
+                }
+            }
+            for (index, entry) in (file.groups ?? []).enumerated() {
+                let param = "groups[\(index)]"
+                let name = try Self.validName(entry.name, param: "\(param).name")
+                let group: Group
+                if let existing = try await tx.group(name: name) {
+                    group = existing
+                    summary.updated += 1
+                } else {
+                    group = Group(id: .make(.group), name: name, createdAt: timestamp, isSCIMManaged: entry.scimManaged ?? false)
+                    try await tx.insertGroup(group)
+                    summary.created += 1
+                }
+                if let emails = entry.members {
+                    var wanted: Set<Identifier> = []
+                    for (memberIndex, email) in emails.enumerated() {
+                        guard let user = try await tx.user(email: email) else {
+                            throw ServiceError.invalid(
+                                "No user has email '\(email)'; list the user under 'users'.",
+                                param: "\(param).members[\(memberIndex)]")
+                        }
+                        wanted.insert(user.id)
+                    }
+                    let held = Set(try await tx.allMembers(groupID: group.id).map(\.id))
+                    for userID in held.subtracting(wanted) { _ = try await tx.removeMember(groupID: group.id, userID: userID) }
+                    for userID in wanted.subtracting(held) { _ = try await tx.addMember(groupID: group.id, userID: userID) }
+                }
+                if let names = entry.roles {
+                    let wanted = try await Self.roleIDs(names, param: "\(param).roles", in: tx)
+                    let held = try await Self.allRoles(of: .group(group.id), in: tx).map(\.id)
+                    try await Self.replaceAssignments(of: .group(group.id), held: held, wanted: wanted, in: tx)
+                }
+            }
+            return summary
+        }
+    }
+
+    /// The organization as a file that `importFile` turns back into the same organization: users by email,
+    /// roles and groups by name, every list sorted, so that two exports of one organization are identical.
+    public func exportFile() async throws -> OrganizationFile {
+        try await store.read { tx in
+            let roles = try await Self.everyPage(by: \.id) { try await tx.roles(resourceType: ResourceType.organization, page: $0) }
+            let users = try await Self.everyPage(by: \.id) { try await tx.users(emails: nil, page: $0) }
+            let groups = try await Self.everyPage(by: \.id) { try await tx.groups(page: $0) }
+            var file = OrganizationFile(
+                roles: roles.filter { !$0.isPredefined }.map {
+                    OrganizationFile.RoleEntry(name: $0.name, description: $0.description, permissions: $0.permissions)
+                }.sorted { $0.name < $1.name },
+                users: [], groups: [])
+            for user in users {
+                let others = try await Self.allRoles(of: .user(user.id), in: tx).map(\.name).filter { $0 != user.role?.rawValue }
+                file.users?.append(
+                    OrganizationFile.UserEntry(
+                        email: user.email, name: user.name, role: (user.role ?? .reader).rawValue, roles: others.sorted()))
+            }
+            for group in groups {
+                let members = try await tx.allMembers(groupID: group.id).map(\.email).sorted()
+                let roles = try await Self.allRoles(of: .group(group.id), in: tx).map(\.name).sorted()
+                file.groups?.append(
+                    OrganizationFile.GroupEntry(
+                        name: group.name, scimManaged: group.isSCIMManaged ? true : nil, members: members, roles: roles))
+            }
+            file.users?.sort { $0.email.lowercased() < $1.email.lowercased() }
+            file.groups?.sort { $0.name.lowercased() < $1.name.lowercased() }
+            return file
+        }
+    }
+
+    /// The roles the principal holds directly (for a user, not through its groups).
+    private static func allRoles(of principal: Principal, in tx: any StoreTransaction) async throws -> [Role] {
+        switch principal {
+        case .user(let userID):
+            return try await everyPage(by: \.role.id) { try await tx.roles(ofUser: userID, page: $0) }
+                .filter { $0.sources.contains(principal) }.map(\.role)
+        case .group(let groupID):
+            return try await everyPage(by: \.role.id) { try await tx.roles(ofGroup: groupID, page: $0) }.map(\.role)
+        }
+    }
+
+    private static func roleIDs(_ names: [String], param: String, in tx: any StoreTransaction) async throws -> Set<Identifier> {
+        var ids: Set<Identifier> = []
+        for (index, name) in names.enumerated() {
+            guard let role = try await tx.role(name: name, resourceType: ResourceType.organization) else {
+                throw ServiceError.invalid("No organization role is named '\(name)'; list it under 'roles'.", param: "\(param)[\(index)]")
+            }
+            ids.insert(role.id)
+        }
+        return ids
+    }
+
+    private static func replaceAssignments(
+        of principal: Principal, held: [Identifier], wanted: Set<Identifier>, in tx: any StoreTransaction
+    ) async throws {
+        for roleID in Set(held).subtracting(wanted) { _ = try await tx.unassign(roleID: roleID, from: principal) }
+        for roleID in wanted.subtracting(held) { _ = try await tx.assign(roleID: roleID, to: principal) }
+    }
+
+    /// Reads a whole list page by page.
+    static func everyPage<Item>(by key: (Item) -> Identifier, _ read: (PageRequest) async throws -> Page<Item>) async throws -> [Item] {
+        var items: [Item] = []
+        var page = PageRequest(limit: 1000)
+        while true {
+            let next = try await read(page)
+            items += next.items
+            guard next.hasMore, let last = next.items.last else { return items }
+            page.after = key(last)
+        }
+    }
+
+    /// Re-labels an error's `param` so that it points into the file entry `prefix`.
+    private static func inFile<T>(_ prefix: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ServiceError {
+            throw ServiceError(error.kind, error.message, param: error.param.map { "\(prefix).\($0)" } ?? prefix, code: error.code)
+        }
+    }
+}

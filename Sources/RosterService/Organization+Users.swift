@@ -1,0 +1,82 @@
+import RosterModel
+import RosterStore
+
+extension Organization {
+    /// Users by identifier, optionally only those with one of `emails` (case-insensitive).
+    public func users(emails: [String]?, page: PageRequest) async throws -> Page<User> {
+        try await store.read { try await $0.users(emails: emails, page: page) }
+    }
+
+    public func user(id: Identifier) async throws -> User {
+        try await store.read { try await $0.user(id: id) }
+    }
+
+    /// What `modifyUser` may change; nil fields stay as they are.
+    public struct UserChanges: Sendable {
+        /// `owner` or `reader`: the predefined organization role the user holds directly.
+        public var role: String?
+        /// The identifier of a predefined organization role, as an alternative to `role`.
+        public var roleID: String?
+        public var technicalLevel: String?
+        public var developerPersona: String?
+
+        public init(role: String? = nil, roleID: String? = nil, technicalLevel: String? = nil, developerPersona: String? = nil) {
+            self.role = role
+            self.roleID = roleID
+            self.technicalLevel = technicalLevel
+            self.developerPersona = developerPersona
+        }
+    }
+
+    /// Changes a user's organization role (`owner` or `reader`, by name or by role id) and metadata.
+    /// The new predefined role replaces the one the user held directly; custom roles are untouched.
+    public func modifyUser(id: Identifier, _ changes: UserChanges) async throws -> User {
+        var predefined: PredefinedRole?
+        if let name = changes.role {
+            guard let role = PredefinedRole(rawValue: name) else {
+                throw ServiceError.invalid("'role' must be 'owner' or 'reader'.", param: "role")
+            }
+            predefined = role
+        }
+        return try await store.withTransaction { tx in
+            var user = try await tx.user(id: id)
+            if let rawRoleID = changes.roleID {
+                guard let roleID = Identifier(rawRoleID, kind: .role) else {
+                    throw ServiceError.invalid("'role_id' must be a role id (role_…).", param: "role_id")
+                }
+                let role = try await Self.organizationRole(roleID, in: tx)
+                guard role.isPredefined, let named = PredefinedRole(rawValue: role.name) else {
+                    throw ServiceError.invalid(
+                        "'role_id' must name a predefined organization role (owner or reader); assign custom roles with "
+                            + "POST /v1/organization/users/{user_id}/roles.", param: "role_id")
+                }
+                if let predefined, predefined != named {
+                    throw ServiceError.invalid("'role' and 'role_id' name different roles.", param: "role_id")
+                }
+                predefined = named
+            }
+            if let predefined {
+                try await Self.setPredefinedRole(predefined, of: user.id, in: tx)
+            }
+            if changes.technicalLevel != nil || changes.developerPersona != nil {
+                user.technicalLevel = changes.technicalLevel ?? user.technicalLevel
+                user.developerPersona = changes.developerPersona ?? user.developerPersona
+                try await tx.updateUser(user)
+            }
+            return try await tx.user(id: id)
+        }
+    }
+
+    /// Deletes a user with its group memberships, role assignments and admin keys, in one transaction.
+    public func deleteUser(id: Identifier) async throws {
+        try await store.withTransaction { try await $0.deleteUser(id: id) }
+    }
+
+    /// Makes `role` the only predefined organization role the user holds directly.
+    static func setPredefinedRole(_ role: PredefinedRole, of userID: Identifier, in tx: any StoreTransaction) async throws {
+        for other in PredefinedRole.allCases where other != role {
+            _ = try await tx.unassign(roleID: try await tx.role(predefined: other).id, from: .user(userID))
+        }
+        _ = try await tx.assign(roleID: try await tx.role(predefined: role).id, to: .user(userID))
+    }
+}

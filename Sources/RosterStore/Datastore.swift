@@ -1,0 +1,105 @@
+import RosterModel
+
+/// Users of the organization.
+public protocol UserStore: Sendable {
+    /// Inserts `user` with its predefined `role` assigned directly.
+    /// Throws `conflict` when another user has the same email (compared case-insensitively).
+    func insertUser(_ user: User) async throws
+    /// Throws `notFound(.user, id)` when there is no such user.
+    func user(id: Identifier) async throws -> User
+    /// The user with `email` (case-insensitive), or nil.
+    func user(email: String) async throws -> User?
+    /// Users in identifier order; when `emails` is non-nil, only users with one of those emails.
+    func users(emails: [String]?, page: PageRequest) async throws -> Page<User>
+    /// Saves the name, email and metadata of an existing user. Throws `notFound` or, for a taken email, `conflict`.
+    func updateUser(_ user: User) async throws
+    /// Deletes the user with its group memberships, role assignments and admin keys. Throws `notFound`.
+    func deleteUser(id: Identifier) async throws
+    /// The earliest user holding the predefined `owner` role directly, or nil.
+    func firstOwner() async throws -> User?
+}
+
+/// Groups and their members.
+public protocol GroupStore: Sendable {
+    /// Throws `conflict` when another group has the same name (compared case-insensitively).
+    func insertGroup(_ group: Group) async throws
+    /// Throws `notFound(.group, id)`.
+    func group(id: Identifier) async throws -> Group
+    /// The group named `name` (case-insensitive), or nil.
+    func group(name: String) async throws -> Group?
+    func groups(page: PageRequest) async throws -> Page<Group>
+    /// Saves the name of an existing group. Throws `notFound`, or `conflict` for a taken name.
+    func updateGroup(_ group: Group) async throws
+    /// Deletes the group with its memberships and role assignments. Throws `notFound`.
+    func deleteGroup(id: Identifier) async throws
+    /// Adds the user to the group; returns false when it already was a member (nothing changes).
+    /// Throws `notFound` for an unknown group or user.
+    func addMember(groupID: Identifier, userID: Identifier) async throws -> Bool
+    /// Returns false when the user was not a member.
+    func removeMember(groupID: Identifier, userID: Identifier) async throws -> Bool
+    /// Whether the user is a member of the group.
+    func isMember(groupID: Identifier, userID: Identifier) async throws -> Bool
+    /// The group's members, paged by user identifier.
+    func members(groupID: Identifier, page: PageRequest) async throws -> Page<User>
+    /// Every member of the group, by user identifier.
+    func allMembers(groupID: Identifier) async throws -> [User]
+    /// Every group the user belongs to, by group identifier.
+    func groups(ofUser userID: Identifier) async throws -> [Group]
+}
+
+/// Roles.
+public protocol RoleStore: Sendable {
+    /// Throws `conflict` when a role of the same resource type has the same name (compared case-insensitively).
+    func insertRole(_ role: Role) async throws
+    /// Throws `notFound(.role, id)`.
+    func role(id: Identifier) async throws -> Role
+    /// The role of `resourceType` named `name` (case-insensitive), or nil.
+    func role(name: String, resourceType: String) async throws -> Role?
+    /// The predefined organization role `predefined`. Throws `notFound` only on a store that was never migrated.
+    func role(predefined: PredefinedRole) async throws -> Role
+    /// Roles of `resourceType`, paged by identifier.
+    func roles(resourceType: String, page: PageRequest) async throws -> Page<Role>
+    /// Saves name, description, permissions and `updatedAt`. Throws `notFound`, or `conflict` for a taken name.
+    func updateRole(_ role: Role) async throws
+    /// Deletes the role and every assignment of it. Throws `notFound`.
+    func deleteRole(id: Identifier) async throws
+}
+
+/// Role assignments to users and groups.
+public protocol AssignmentStore: Sendable {
+    /// Assigns the role to the principal; returns false when it already was (nothing changes).
+    /// Throws `notFound` for an unknown principal or role.
+    func assign(roleID: Identifier, to principal: Principal) async throws -> Bool
+    /// Returns false when the principal did not hold the role directly.
+    func unassign(roleID: Identifier, from principal: Principal) async throws -> Bool
+    /// Whether the principal holds the role directly (for a user, not counting its groups).
+    func isAssigned(roleID: Identifier, to principal: Principal) async throws -> Bool
+    /// The roles assigned to the group, paged by role identifier; each has the group as its only source.
+    func roles(ofGroup groupID: Identifier, page: PageRequest) async throws -> Page<AssignedRole>
+    /// The roles a user holds, directly or through its groups, paged by role identifier, with every source.
+    func roles(ofUser userID: Identifier, page: PageRequest) async throws -> Page<AssignedRole>
+    /// The role as the user holds it, with every source, or nil when the user holds it in no way.
+    func assignedRole(_ roleID: Identifier, user userID: Identifier) async throws -> AssignedRole?
+}
+
+/// Admin API keys, stored by the hash of their secret.
+public protocol AdminKeyStore: Sendable {
+    /// Throws `conflict` when a key with the same hash exists.
+    func insertKey(_ key: AdminKey, secretHash: [UInt8]) async throws
+    /// The key whose secret hashes to `secretHash`, with the hash as stored, or nil.
+    func key(secretHash: [UInt8]) async throws -> (key: AdminKey, storedHash: [UInt8])?
+    /// How many keys exist.
+    func keyCount() async throws -> Int
+}
+
+/// Everything a transaction can read and write.
+public typealias StoreTransaction = UserStore & GroupStore & RoleStore & AssignmentStore & AdminKeyStore
+
+/// A Roster datastore: every read and write happens inside one of its transactions.
+public protocol Datastore: Sendable {
+    /// Runs `body` in a write transaction: commits when it returns (durably, before this method returns),
+    /// rolls back every change when it throws. Write transactions run one at a time.
+    func withTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T
+    /// Runs `body` against a consistent snapshot. Writes inside it are a programming error.
+    func read<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T
+}

@@ -1,0 +1,39 @@
+import RosterModel
+
+/// Why a store operation failed. Each store method says which of these it throws and when.
+public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    enum Kind: Equatable, Sendable {
+        case notFound(IdentifierKind, String)
+        case conflict(String)
+        case unavailable(String)
+    }
+
+    let kind: Kind
+
+    /// No object of `kind` is known by `key` (an identifier, or an email or name where the method says so).
+    public static func notFound(_ kind: IdentifierKind, _ key: String) -> StoreError { StoreError(kind: .notFound(kind, key)) }
+    /// The write would break a uniqueness rule; `message` says which.
+    public static func conflict(_ message: String) -> StoreError { StoreError(kind: .conflict(message)) }
+    /// The backend failed for a reason of its own (disk, corruption); not the caller's fault.
+    public static func unavailable(_ message: String) -> StoreError { StoreError(kind: .unavailable(message)) }
+
+    /// The kind and key of the missing object, when this is a not-found error.
+    public var missing: (kind: IdentifierKind, key: String)? {
+        if case .notFound(let kind, let key) = kind { return (kind, key) }
+        return nil
+    }
+
+    /// The message of a conflict error.
+    public var conflictMessage: String? {
+        if case .conflict(let message) = kind { return message }
+        return nil
+    }
+
+    public var description: String {
+        switch kind {
+        case .notFound(let kind, let key): "no \(kind) \(key)"
+        case .conflict(let message): "conflict: \(message)"
+        case .unavailable(let message): "store unavailable: \(message)"
+        }
+    }
+}
