@@ -42,7 +42,7 @@ extension SQLiteTransaction: AssignmentStore {
         let (condition, tail) = keyset("gr.role_id", page, binds: &binds)
         let rows = try await query(
             """
-            SELECT \(Self.roleColumns) FROM group_roles gr JOIN \(Self.roleSource) ON r.id = gr.role_id
+            SELECT \(Self.roleColumns) FROM group_roles gr JOIN roles r ON r.id = gr.role_id \(Self.creatorJoin)
             WHERE gr.group_id = ?\(condition)\(tail)
             """, binds)
         let roles = try rows.map { AssignedRole(role: try Self.role(from: $0), sources: [.group(groupID)]) }
@@ -58,7 +58,7 @@ extension SQLiteTransaction: AssignmentStore {
             FROM group_members gm JOIN group_roles gr ON gr.group_id = gm.group_id WHERE gm.user_id = ?
         )
         SELECT \(roleColumns), json_group_array(json_array(s.principal_type, s.principal_id)) AS sources
-        FROM sources s JOIN \(roleSource) ON r.id = s.role_id
+        FROM sources s JOIN roles r ON r.id = s.role_id \(creatorJoin)
         """
 
     private static func assignedRole(from row: SQLiteRow) throws -> AssignedRole {

@@ -9,7 +9,9 @@ extension SQLiteTransaction: RoleStore {
         r.id, r.name, r.description, r.permissions, r.resource_type, r.is_predefined, r.created_at, r.updated_at,
         r.created_by, cu.name AS creator_name, cu.email AS creator_email
         """
-    static let roleSource = "roles r LEFT JOIN users cu ON cu.id = r.created_by"
+    static let roleSource = "roles r \(creatorJoin)"
+    /// Joins the creator of role `r`, for `roleColumns`.
+    static let creatorJoin = "LEFT JOIN users cu ON cu.id = r.created_by"
 
     static func role(from row: SQLiteRow) throws -> Role {
         let permissions = try JSONDecoder().decode([String].self, from: Data(try row.string("permissions").utf8))

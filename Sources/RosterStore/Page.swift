@@ -1,7 +1,7 @@
 import RosterModel
 
 /// The direction a list is sorted in, by identifier (that is, by creation time).
-public enum SortOrder: String, Sendable {
+public enum ListOrder: String, Sendable {
     case ascending = "asc"
     case descending = "desc"
 }
@@ -12,9 +12,9 @@ public enum SortOrder: String, Sendable {
 public struct PageRequest: Sendable, Equatable {
     public var limit: Int
     public var after: Identifier?
-    public var order: SortOrder
+    public var order: ListOrder
 
-    public init(limit: Int, after: Identifier? = nil, order: SortOrder = .ascending) {
+    public init(limit: Int, after: Identifier? = nil, order: ListOrder = .ascending) {
         self.limit = limit
         self.after = after
         self.order = order

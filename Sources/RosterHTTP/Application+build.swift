@@ -1,0 +1,53 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import RosterService
+
+/// Builds Roster's router: the shared entry point of `roster serve` and the handler tests.
+public func buildRouter(organization: Organization) -> Router<RosterRequestContext> {
+    let router = Router(context: RosterRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.get("healthz") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ok\n"))) }
+    router.get("openapi.yaml") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(string: OpenAPIDocument.text)))
+    }
+    let api = router.group("v1/organization").add(middleware: AuthMiddleware(organization: organization))
+    GroupsController(organization: organization).addRoutes(to: api)
+    RolesController(organization: organization).addRoutes(to: api)
+    UsersController(organization: organization).addRoutes(to: api)
+    addMethodNotAllowed(to: router)
+    return router
+}
+
+/// Answers 405, naming the allowed methods, for a known path asked with a method it does not serve.
+private func addMethodNotAllowed(to router: Router<RosterRequestContext>) {
+    let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+    var allowed: [String: (path: RouterPath, methods: Set<HTTPRequest.Method>)] = [:]
+    for route in router.routes {
+        allowed[route.path.description, default: (route.path, [])].methods.insert(route.method)
+    }
+    for (path, served) in allowed.values {
+        let allowHeader = methods.filter(served.contains).map(\.rawValue).joined(separator: ", ")
+        for method in methods where !served.contains(method) {
+            router.on(path, method: method) { _, _ -> Response in
+                var response = APIError(
+                    .methodNotAllowed, "\(method.rawValue) is not allowed here; this path accepts \(allowHeader).",
+                    code: "method_not_allowed"
+                ).response()
+                response.headers[.allow] = allowHeader
+                return response
+            }
+        }
+    }
+}
+
+/// The OpenAPI document served at `/openapi.yaml`, read once from the target's resources.
+public enum OpenAPIDocument {
+    public static let text: String = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else { return "" }
+        return text
+    }()
+}

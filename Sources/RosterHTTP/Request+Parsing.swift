@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import RosterModel
+import RosterStore
+
+/// How one list endpoint pages: its limits and default order, as OpenAI's reference gives them.
+struct ListRules {
+    var defaultLimit: Int
+    var limitRange: ClosedRange<Int> = 0...1000
+    var defaultOrder: ListOrder = .ascending
+    /// The kind of identifier `after` must be.
+    var cursorKind: IdentifierKind
+    /// Whether the endpoint takes `order` at all.
+    var acceptsOrder = true
+}
+
+extension Request {
+    /// Query parameters, percent-decoded (keys too, so `emails%5B%5D` is `emails[]`), in request order.
+    var query: [(key: String, value: String)] {
+        guard let query = uri.query, !query.isEmpty else { return [] }
+        return query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0])
+            let value = parts.count > 1 ? String(parts[1]) : ""
+            return (key.removingPercentEncoding ?? key, value.removingPercentEncoding ?? value)
+        }
+    }
+
+    /// The last value of a query parameter.
+    func queryValue(_ name: String) -> String? {
+        query.last { $0.key == name }?.value
+    }
+
+    /// The page a list request asks for; a bad `limit`, `order` or `after` is a 400 naming it.
+    func pageRequest(_ rules: ListRules) throws -> PageRequest {
+        var page = PageRequest(limit: rules.defaultLimit, order: rules.defaultOrder)
+        if let raw = queryValue("limit") {
+            guard let limit = Int(raw), rules.limitRange.contains(limit) else {
+                throw APIError.invalid(
+                    "'limit' must be an integer from \(rules.limitRange.lowerBound) to \(rules.limitRange.upperBound); got '\(raw)'.",
+                    param: "limit")
+            }
+            page.limit = limit
+        }
+        if rules.acceptsOrder, let raw = queryValue("order") {
+            guard let order = ListOrder(rawValue: raw) else {
+                throw APIError.invalid("'order' must be 'asc' or 'desc'; got '\(raw)'.", param: "order")
+            }
+            page.order = order
+        }
+        if let raw = queryValue("after"), !raw.isEmpty {
+            guard let after = Identifier(raw, kind: rules.cursorKind) else {
+                throw APIError.invalid(
+                    "'after' must be the 'next' value (an id starting with '\(rules.cursorKind.prefix)') of a previous page; got '\(raw)'.",
+                    param: "after")
+            }
+            page.after = after
+        }
+        return page
+    }
+
+    /// The JSON body decoded as `Body`. Malformed JSON, a missing or mistyped field is a 400 whose `param`
+    /// names the field; a body over the context's limit is a 413.
+    func decode<Body: Decodable>(_ type: Body.Type, context: some RequestContext) async throws -> Body {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else {
+            throw APIError.invalid("The request needs a JSON body.", param: nil, code: "invalid_json")
+        }
+        do {
+            return try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw Self.apiError(error)
+        }
+    }
+
+    private static func apiError(_ error: DecodingError) -> APIError {
+        func path(_ codingPath: [any CodingKey]) -> String? {
+            guard !codingPath.isEmpty else { return nil }
+            return codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let param = path(context.codingPath + [key])
+            return .invalid("Missing required parameter: '\(param ?? key.stringValue)'.", param: param, code: "missing_required_parameter")
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            guard let param = path(context.codingPath) else {
+                return .invalid("The request body must be a JSON object.", param: nil, code: "invalid_json")
+            }
+            return .invalid("Invalid type for '\(param)': expected \(describe(type)).", param: param, code: "invalid_type")
+        case .dataCorrupted(let context):
+            if let param = path(context.codingPath) {
+                return .invalid("Invalid value for '\(param)'.", param: param)
+            }
+            return .invalid(
+                "We could not parse the JSON body of your request. Send valid JSON with 'Content-Type: application/json'.",
+                param: nil, code: "invalid_json")
+        @unknown default:
+            return .invalid("We could not parse the JSON body of your request.", param: nil, code: "invalid_json")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type, is String?.Type: "a string"
+        case is [String].Type, is [String]?.Type: "an array of strings"
+        case is Bool.Type: "a boolean"
+        case is Int.Type: "an integer"
+        default: "a JSON object"
+        }
+    }
+}
+
+extension RequestContext {
+    /// The identifier in path parameter `name`; one that is not of `kind` names nothing, so it is a 404.
+    func identifier(_ name: String, _ kind: IdentifierKind) throws -> Identifier {
+        let raw = parameters.get(name) ?? ""
+        guard let id = Identifier(raw, kind: kind) else { throw APIError.notFound(kind, raw) }
+        return id
+    }
+}

@@ -1,0 +1,22 @@
+import Hummingbird
+import RosterService
+
+/// The per-request context: who is calling, once the auth middleware has checked the key.
+public struct RosterRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated caller; nil only on the routes that need no key (`/healthz`, `/openapi.yaml`).
+    public var caller: Caller?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// Request bodies over 1 MiB are refused with 413.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    /// The caller of a route behind the auth middleware.
+    func requireCaller() throws -> Caller {
+        guard let caller else { throw APIError(.unauthorized, "You didn't provide an API key.", code: "missing_api_key") }
+        return caller
+    }
+}

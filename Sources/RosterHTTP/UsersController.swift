@@ -1,0 +1,85 @@
+import Hummingbird
+import RosterModel
+import RosterService
+import RosterStore
+
+/// `/v1/organization/users…`: organization users and their organization roles.
+struct UsersController {
+    let organization: Organization
+
+    struct ModifyBody: Decodable {
+        let role: String?
+        let role_id: String?
+        let technical_level: String?
+        let developer_persona: String?
+    }
+
+    struct RoleBody: Decodable { let role_id: String }
+
+    func addRoutes(to router: some RouterMethods<RosterRequestContext>) {
+        router.get("users", use: list)
+        router.get("users/:user_id", use: retrieve)
+        router.post("users/:user_id", use: modify)
+        router.delete("users/:user_id", use: delete)
+        router.get("users/:user_id/roles", use: listRoles)
+        router.post("users/:user_id/roles", use: assignRole)
+        router.get("users/:user_id/roles/:role_id", use: retrieveRole)
+        router.delete("users/:user_id/roles/:role_id", use: unassignRole)
+    }
+
+    /// `emails[]=…` (the SDK's form) and `emails=…` are both accepted, repeated.
+    @Sendable func list(_ request: Request, context: RosterRequestContext) async throws -> Response {
+        let rules = ListRules(defaultLimit: 20, limitRange: 1...100, cursorKind: .user, acceptsOrder: false)
+        let pageRequest = try request.pageRequest(rules)
+        let emails = request.query.filter { $0.key == "emails" || $0.key == "emails[]" }.map(\.value)
+        let page = try await organization.users(emails: emails.isEmpty ? nil : emails, page: pageRequest)
+        return .json(
+            .object([
+                ("object", "list"), ("data", .array(page.items.map(Wire.user))),
+                ("first_id", .optional(page.items.first?.id.rawValue)), ("last_id", .optional(page.items.last?.id.rawValue)),
+                ("has_more", .bool(page.hasMore)),
+            ]))
+    }
+
+    @Sendable func retrieve(_ request: Request, context: RosterRequestContext) async throws -> Response {
+        .json(Wire.user(try await organization.user(id: context.identifier("user_id", .user))))
+    }
+
+    @Sendable func modify(_ request: Request, context: RosterRequestContext) async throws -> Response {
+        let id = try context.identifier("user_id", .user)
+        let body = try await request.decode(ModifyBody.self, context: context)
+        let changes = Organization.UserChanges(
+            role: body.role, roleID: body.role_id, technicalLevel: body.technical_level, developerPersona: body.developer_persona)
+        return .json(Wire.user(try await organization.modifyUser(id: id, changes)))
+    }
+
+    @Sendable func delete(_ request: Request, context: RosterRequestContext) async throws -> Response {
+        let id = try context.identifier("user_id", .user)
+        try await organization.deleteUser(id: id)
+        return .json(Wire.deleted("organization.user.deleted", id: id))
+    }
+
+    @Sendable func listRoles(_ request: Request, context: RosterRequestContext) async throws -> Response {
+        let page = try await organization.roles(
+            ofUser: context.identifier("user_id", .user), page: request.pageRequest(ListRules(defaultLimit: 100, cursorKind: .role)))
+        return .json(Wire.list(page, id: \.role.id, Wire.assignedRole))
+    }
+
+    @Sendable func assignRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
+        let userID = try context.identifier("user_id", .user)
+        let body = try await request.decode(RoleBody.self, context: context)
+        guard let roleID = Identifier(body.role_id, kind: .role) else { throw APIError.notFound(.role, body.role_id) }
+        let (user, role) = try await organization.assignRole(roleID, toUser: userID)
+        return .json(.object([("object", "user.role"), ("user", Wire.user(user)), ("role", Wire.role(role))]))
+    }
+
+    @Sendable func retrieveRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
+        let assigned = try await organization.role(context.identifier("role_id", .role), ofUser: context.identifier("user_id", .user))
+        return .json(Wire.assignedRole(assigned))
+    }
+
+    @Sendable func unassignRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
+        try await organization.unassignRole(context.identifier("role_id", .role), fromUser: context.identifier("user_id", .user))
+        return .json(Wire.deleted("user.role.deleted"))
+    }
+}

@@ -1,0 +1,23 @@
+import Logging
+import RosterSQLite
+import RosterService
+import RosterStore
+
+/// The composition root: the one place that knows which backend stores the organization.
+enum Backend {
+    /// Opens the SQLite database at `path` (`:memory:` for a private in-memory one) and runs `body` with the
+    /// organization on it, closing the database afterwards.
+    static func withOrganization<T>(
+        database path: String, logger: Logger, _ body: (Organization) async throws -> T
+    ) async throws -> T {
+        let store = try await SQLiteDatastore.open(.init(path: path), logger: logger)
+        do {
+            let result = try await body(Organization(store: store))
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+}

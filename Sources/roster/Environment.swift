@@ -1,0 +1,9 @@
+import Foundation
+
+/// Reads `ROSTER_*` environment variables, which give the options their defaults.
+enum Environment {
+    static func value(_ name: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+}

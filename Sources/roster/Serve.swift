@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import RosterHTTP
+import RosterService
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (the default command).")
+
+    @Option(help: "Address to listen on (env ROSTER_HOST).")
+    var host: String = Environment.value("ROSTER_HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on (env ROSTER_PORT).")
+    var port: Int = Environment.value("ROSTER_PORT").flatMap(Int.init) ?? 8080
+
+    @OptionGroup var storage: DatabaseOptions
+
+    @Option(name: .customLong("admin-key"), help: "Make this a valid owner admin key at start-up (env ROSTER_ADMIN_KEY).")
+    var adminKey: String? = Environment.value("ROSTER_ADMIN_KEY")
+
+    @Option(help: "Import this organization file at start-up (see `roster import`).")
+    var seed: String?
+
+    @Option(name: .customLong("owner-email"), help: "Email of the owner created when the organization has none (env ROSTER_OWNER_EMAIL).")
+    var ownerEmail: String = Environment.value("ROSTER_OWNER_EMAIL") ?? "owner@localhost"
+
+    func run() async throws {
+        var logger = Logger(label: "roster")
+        logger.logLevel = Environment.value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let seed = self.seed
+        let seedFile = try seed.map(OrganizationFile.read(path:))
+        try await Backend.withOrganization(database: storage.database, logger: logger) { organization in
+            let bootstrap = try await organization.bootstrap(adminKey: adminKey, ownerEmail: ownerEmail)
+            if let key = bootstrap.generatedKey {
+                print(
+                    """
+                    Roster created the owner \(bootstrap.owner.email) and this admin key, shown only once:
+
+                        \(key)
+
+                    """)
+            }
+            if let seedFile {
+                let summary = try await organization.importFile(seedFile)
+                logger.info("seeded from \(seed ?? ""): \(summary.created) created, \(summary.updated) updated")
+            }
+            let app = Application(
+                router: buildRouter(organization: organization),
+                configuration: .init(address: .hostname(host, port: port), serverName: "Roster"),
+                logger: logger)
+            try await app.runService()
+        }
+    }
+}
