@@ -5,7 +5,9 @@ import Logging
 import RosterService
 
 /// Builds Roster's router: the shared entry point of `roster serve` and the handler tests.
-public func buildRouter(organization: Organization) -> Router<RosterRequestContext> {
+/// - Parameter answerWrongMethods: add the routes that answer 405 for a known path asked with another method
+///   (on by default; off only to list the routes Roster really serves).
+public func buildRouter(organization: Organization, answerWrongMethods: Bool = true) -> Router<RosterRequestContext> {
     let router = Router(context: RosterRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.get("healthz") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ok\n"))) }
@@ -16,7 +18,7 @@ public func buildRouter(organization: Organization) -> Router<RosterRequestConte
     GroupsController(organization: organization).addRoutes(to: api)
     RolesController(organization: organization).addRoutes(to: api)
     UsersController(organization: organization).addRoutes(to: api)
-    addMethodNotAllowed(to: router)
+    if answerWrongMethods { addMethodNotAllowed(to: router) }
     return router
 }
 

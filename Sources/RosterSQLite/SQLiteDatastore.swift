@@ -16,6 +16,8 @@ public final class SQLiteDatastore: Datastore {
         public var path: String
         /// How many reader connections a database file gets (default 2); ignored for `:memory:`.
         public var readerCount: Int
+        /// When set, every statement's query plan is recorded here first (for tests that check index use).
+        var queryPlans: QueryPlanRecorder?
 
         public init(path: String, readerCount: Int = 2) {
             self.path = path
@@ -27,10 +29,12 @@ public final class SQLiteDatastore: Datastore {
 
     private let writer: ConnectionPool
     private let readers: ConnectionPool
+    private let queryPlans: QueryPlanRecorder?
 
-    private init(writer: ConnectionPool, readers: ConnectionPool) {
+    private init(writer: ConnectionPool, readers: ConnectionPool, queryPlans: QueryPlanRecorder?) {
         self.writer = writer
         self.readers = readers
+        self.queryPlans = queryPlans
     }
 
     /// Opens (creating if needed) and migrates the database.
@@ -45,7 +49,7 @@ public final class SQLiteDatastore: Datastore {
             try await Migrations.run(on: writerConnection)
             let writer = ConnectionPool([writerConnection])
             if configuration.isMemory {
-                return SQLiteDatastore(writer: writer, readers: writer)
+                return SQLiteDatastore(writer: writer, readers: writer, queryPlans: configuration.queryPlans)
             }
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<max(1, configuration.readerCount) {
@@ -54,7 +58,7 @@ public final class SQLiteDatastore: Datastore {
                 _ = try await reader.query("PRAGMA query_only = ON")
                 readerConnections.append(reader)
             }
-            return SQLiteDatastore(writer: writer, readers: ConnectionPool(readerConnections))
+            return SQLiteDatastore(writer: writer, readers: ConnectionPool(readerConnections), queryPlans: configuration.queryPlans)
         } catch {
             try? await writerConnection.close()
             throw error
@@ -78,7 +82,7 @@ public final class SQLiteDatastore: Datastore {
     private func run<T>(on pool: ConnectionPool, begin: String, _ body: (any StoreTransaction) async throws -> T) async throws -> T {
         let connection = await pool.acquire()
         do {
-            let result = try await SQLiteTransaction.run(on: connection, begin: begin, body)
+            let result = try await SQLiteTransaction.run(on: connection, begin: begin, queryPlans: queryPlans, body)
             await pool.release(connection)
             return result
         } catch {

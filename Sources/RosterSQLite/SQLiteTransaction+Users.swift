@@ -3,11 +3,11 @@ import RosterStore
 import SQLiteNIO
 
 extension SQLiteTransaction: UserStore {
-    /// The user columns, with the predefined role the user holds directly (`owner` before `reader`).
+    /// The user columns, with the predefined role the user holds directly: `min` picks `owner` over `reader`.
     static let userColumns = """
         u.id, u.email, u.name, u.created_at, u.is_scim_managed, u.technical_level, u.developer_persona,
-        (SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-          WHERE ur.user_id = u.id AND r.is_predefined = 1 ORDER BY r.name = 'owner' DESC LIMIT 1) AS role
+        (SELECT min(r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+          WHERE ur.user_id = u.id AND r.is_predefined = 1) AS role
         """
 
     static func user(from row: SQLiteRow) throws -> User {

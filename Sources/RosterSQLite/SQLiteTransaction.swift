@@ -6,12 +6,14 @@ import SQLiteNIO
 /// One transaction on one connection; the SQL of each aggregate is in its `SQLiteTransaction+…` file.
 struct SQLiteTransaction: Sendable {
     let connection: SQLiteConnection
+    let queryPlans: QueryPlanRecorder?
 
     static func run<T>(
-        on connection: SQLiteConnection, begin: String, _ body: (any StoreTransaction) async throws -> T
+        on connection: SQLiteConnection, begin: String, queryPlans: QueryPlanRecorder?,
+        _ body: (any StoreTransaction) async throws -> T
     ) async throws -> T {
         _ = try await connection.query(begin)
-        let transaction = SQLiteTransaction(connection: connection)
+        let transaction = SQLiteTransaction(connection: connection, queryPlans: queryPlans)
         do {
             let result = try await body(transaction)
             _ = try await connection.query("COMMIT")
@@ -26,6 +28,10 @@ struct SQLiteTransaction: Sendable {
     @discardableResult
     func query(_ sql: String, _ binds: [SQLiteData] = [], conflictMessage: String? = nil) async throws -> [SQLiteRow] {
         do {
+            if let queryPlans {
+                let plan = try await connection.query("EXPLAIN QUERY PLAN \(sql)", binds)
+                queryPlans.record(sql: sql, plan: plan.compactMap { $0.column("detail")?.string })
+            }
             return try await connection.query(sql, binds)
         } catch let error as SQLiteError {
             switch error.reason {

@@ -64,6 +64,7 @@ SEED: dict[str, Any] = {
         {"email": "promote-by-role-id@example.com", "name": "Promote By Role Id"},
         {"email": "deleted-user@example.com", "name": "Deleted User"},
         {"email": "deleted-member@example.com", "name": "Deleted Member"},
+        {"email": "keeps-predefined@example.com", "name": "Keeps Predefined"},
         *({"email": email, "name": f"Bulk {i}"} for i, email in enumerate(BULK_USERS)),
     ],
     "groups": [
@@ -236,12 +237,14 @@ def raw_request(origin: str, method: str, path: str, body: Any = None, *, key: O
 
 def assert_envelope(error_body: Any, *, param: Any = ..., code: Any = ..., message: Optional[str] = None,
                     type_: str = "invalid_request_error") -> dict:
-    """Checks OpenAI's error object (the value of the envelope's "error" key)."""
+    """Checks OpenAI's error object (the value of the envelope's "error" key). `param` may be a compiled regex."""
     assert isinstance(error_body, dict), f"error body is not an object: {error_body!r}"
     assert {"message", "type", "param", "code"} <= set(error_body), f"error object lacks fields: {error_body!r}"
     assert isinstance(error_body["message"], str) and error_body["message"].strip(), error_body
     assert error_body["type"] == type_, error_body
-    if param is not ...:
+    if isinstance(param, re.Pattern):
+        assert isinstance(error_body["param"], str) and param.fullmatch(error_body["param"]), error_body
+    elif param is not ...:
         assert error_body["param"] == param, error_body
     if code is not ...:
         assert error_body["code"] == code, error_body

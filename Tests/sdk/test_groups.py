@@ -79,6 +79,13 @@ def test_group_names_are_unique_on_create_with_409(org, new_group):
     assert_api_error(excinfo, 409)
 
 
+def test_group_names_are_unique_regardless_of_case(org, new_group):
+    group = new_group("Équipe")
+    with pytest.raises(openai.ConflictError) as excinfo:
+        org.groups.create(name=group.name.upper())
+    assert_api_error(excinfo, 409)
+
+
 def test_renaming_a_group_to_a_taken_name_is_rejected_with_409(org, new_group):
     first, second = new_group(), new_group()
     with pytest.raises(openai.ConflictError) as excinfo:

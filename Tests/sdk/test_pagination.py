@@ -25,6 +25,13 @@ def list_target(org, user_ids):
     user_id = user_ids("grace@example.com")
     for role in roles:
         org.users.roles.create(user_id, role_id=role.id)
+    # ... and 3 more through a group, so the user's list merges direct and inherited roles.
+    other = org.groups.create(name=unique("paging inherited"))
+    org.groups.users.create(other.id, user_id=user_id)
+    for _ in range(3):
+        role = org.roles.create(role_name=unique("inherited"), permissions=["api.users.read"])
+        org.groups.roles.create(other.id, role_id=role.id)
+    org.groups.roles.create(other.id, role_id=roles[0].id)
     return {"group_id": group.id, "user_id": user_id, "members": members, "roles": [r.id for r in roles]}
 
 
@@ -300,6 +307,12 @@ def test_users_emails_filter_returns_only_those_users(org, user_ids):
 def test_users_emails_filter_is_case_insensitive(org):
     page = org.users.list(emails=["BOB@Example.COM"])
     assert [u.email for u in page.data] == ["bob@example.com"]
+
+
+def test_users_emails_filter_with_a_thousand_emails_still_answers(org, user_ids):
+    emails = [f"absent{i}@example.com" for i in range(1200)] + ["bob@example.com"]
+    page = org.users.list(emails=emails)
+    assert ids(page.data) == [user_ids("bob@example.com")]
 
 
 def test_users_emails_filter_with_an_unknown_email_returns_nothing(org):

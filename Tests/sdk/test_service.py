@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import http.client
 import signal
+import threading
+import time
 
 import openai
 import pytest
 
-from support import assert_api_error, assert_raw_error, make_client, raw_request, start_server
+from support import assert_api_error, assert_raw_error, ids, make_client, raw_request, start_server
 
 
 def test_healthz_answers_200_without_a_key(raw):
@@ -33,6 +36,9 @@ def test_every_response_carries_an_x_request_id_header(raw, org):
         "404 id": raw("GET", "/v1/organization/groups/group_01J00000000000000000000000"),
         "404 route": raw("GET", "/v1/organization/nothing-here"),
         "405": raw("PUT", "/v1/organization/groups", {"name": "x"}),
+        "409": raw("DELETE", f"/v1/organization/roles/{org.roles.list().data[0].id}"),
+        "400 json": raw("POST", "/v1/organization/groups", b"{"),
+        "413": raw("POST", "/v1/organization/groups", b"[" + b" " * (1024 * 1024 + 1) + b"]"),
     }
     request_ids = []
     for label, response in responses.items():
@@ -96,6 +102,63 @@ def test_sigterm_shuts_the_server_down_gracefully_with_exit_code_0(tmp_path):
     finally:
         status = server.stop(signal.SIGTERM, timeout=20)
     assert status == 0, f"exit status {status}; log:\n{server.log()}"
+
+
+def test_sigterm_exits_0_promptly_even_with_an_idle_keep_alive_connection_open(tmp_path):
+    server = start_server(tmp_path)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.request("GET", "/v1/organization/groups", headers={"Authorization": f"Bearer {server.admin_key}"})
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 200
+        assert not response.will_close  # the connection stays open, idle, while the server is told to stop
+        started = time.monotonic()
+        status = server.stop(signal.SIGTERM, timeout=20)
+        assert status == 0, f"exit status {status}; log:\n{server.log()}"
+        assert time.monotonic() - started < 10
+    finally:
+        connection.close()
+        server.stop(signal.SIGKILL)
+
+
+def test_sigterm_during_a_burst_of_writes_exits_0_and_keeps_every_acknowledged_write(tmp_path):
+    database = str(tmp_path / "roster.sqlite")
+    server = start_server(tmp_path / "first", database=database)
+    acknowledged: list[str] = []
+    lock = threading.Lock()
+
+    def writer(n: int) -> None:
+        client = server.client()
+        for i in range(200):
+            try:
+                group = client.admin.organization.groups.create(name=f"burst {n}-{i}")
+            except (openai.APIConnectionError, openai.APIStatusError) as error:
+                if isinstance(error, openai.APIStatusError):
+                    assert error.status_code < 500, error.body
+                return
+            with lock:
+                acknowledged.append(group.id)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 20
+    while len(acknowledged) < 40 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    status = server.stop(signal.SIGTERM, timeout=20)
+    for thread in threads:
+        thread.join(timeout=30)
+    assert status == 0, f"exit status {status}; log:\n{server.log()}"
+    assert len(acknowledged) >= 40
+
+    again = start_server(tmp_path / "second", database=database)
+    try:
+        listed = set(ids(again.client().admin.organization.groups.list(limit=1000).data))
+        missing = [g for g in acknowledged if g not in listed]
+        assert not missing, f"{len(missing)} acknowledged groups lost: {missing[:5]}"
+    finally:
+        again.stop()
 
 
 def test_an_admin_key_is_valid_only_on_the_server_started_with_it(tmp_path):

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+@testable import RosterModel
+
+@Suite struct IdentifierTests {
+    @Test("identifiers carry their kind's prefix and a 26-character ULID")
+    func shape() {
+        for kind in IdentifierKind.allCases {
+            let id = Identifier.make(kind)
+            #expect(id.rawValue.hasPrefix(kind.prefix))
+            #expect(id.rawValue.count == kind.prefix.count + 26)
+            #expect(Identifier(id.rawValue, kind: kind) == id)
+        }
+    }
+
+    @Test("identifiers made later sort after earlier ones, even within one millisecond")
+    func sortByCreation() {
+        let ids = (0..<10_000).map { _ in Identifier.make(.group) }
+        #expect(ids == ids.sorted())
+        #expect(Set(ids).count == ids.count)
+    }
+
+    @Test("parsing refuses a wrong prefix, a wrong length and characters outside Crockford's alphabet")
+    func parsing() {
+        let good = Identifier.make(.user).rawValue
+        #expect(Identifier(good, kind: .group) == nil)
+        #expect(Identifier(String(good.dropLast()), kind: .user) == nil)
+        #expect(Identifier("user_01ARZ3NDEKTSV4RRFFQ69G5FAU", kind: .user) == nil)  // U is not in the alphabet
+        #expect(Identifier("user_01ARZ3NDEKTSV4RRFFQ69G5FAV", kind: .user) != nil)
+        #expect(Identifier("user_", kind: .user) == nil)
+    }
+
+    @Test("the ULID time part encodes the creation millisecond")
+    func timePart() {
+        let text = ULID.Generator().next(now: Date(timeIntervalSince1970: 1_469_918_176.385))
+        #expect(text.hasPrefix("01ARYZ6S41"))
+    }
+}
+
+@Suite struct ValidationTests {
+    @Test("permissions outside the catalogue are refused, naming the first one")
+    func unknownPermission() {
+        #expect(Validation.organizationPermissions(["api.groups.read", "api.nope", "x"]) == .failure(.init(name: "api.nope")))
+        #expect(Validation.organizationPermissions(["api.roles.read", "api.groups.read", "api.roles.read"]) == .success(["api.groups.read", "api.roles.read"]))
+    }
+
+    @Test("names are trimmed; blank and over-long names are refused")
+    func names() {
+        #expect(Validation.name("  Support  ") == "Support")
+        #expect(Validation.name(" \n ") == nil)
+        #expect(Validation.name(String(repeating: "x", count: 256)) == nil)
+    }
+
+    @Test("owner holds every permission and reader every read permission")
+    func predefinedPermissions() {
+        #expect(Set(PredefinedRole.owner.permissions) == Permission.organizationNames)
+        #expect(PredefinedRole.reader.permissions.allSatisfy { $0.hasSuffix(".read") })
+        #expect(Set(PredefinedRole.reader.permissions) == Set(Permission.organizationNames.filter { $0.hasSuffix(".read") }))
+    }
+}
