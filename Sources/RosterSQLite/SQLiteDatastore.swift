@@ -65,6 +65,21 @@ public final class SQLiteDatastore: Datastore {
         }
     }
 
+    /// Opens the database, runs `body` with it and closes it, whether `body` returns or throws.
+    public static func withOpened<T>(
+        _ configuration: Configuration, logger: Logger = Logger(label: "roster.sqlite"), _ body: (SQLiteDatastore) async throws -> T
+    ) async throws -> T {
+        let store = try await open(configuration, logger: logger)
+        do {
+            let result = try await body(store)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
     private static func configure(_ connection: SQLiteConnection) async throws {
         _ = try await connection.query("PRAGMA foreign_keys = ON")
         _ = try await connection.query("PRAGMA synchronous = FULL")

@@ -10,14 +10,6 @@ enum Backend {
     static func withOrganization<T>(
         database path: String, logger: Logger, _ body: (Organization) async throws -> T
     ) async throws -> T {
-        let store = try await SQLiteDatastore.open(.init(path: path), logger: logger)
-        do {
-            let result = try await body(Organization(store: store))
-            try await store.close()
-            return result
-        } catch {
-            try? await store.close()
-            throw error
-        }
+        try await SQLiteDatastore.withOpened(.init(path: path), logger: logger) { try await body(Organization(store: $0)) }
     }
 }
