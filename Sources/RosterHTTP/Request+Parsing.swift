@@ -104,6 +104,7 @@ extension Request {
         switch type {
         case is String.Type, is String?.Type: "a string"
         case is [String].Type, is [String]?.Type: "an array of strings"
+        case is [Any].Type: "an array"
         case is Bool.Type: "a boolean"
         case is Int.Type: "an integer"
         default: "a JSON object"

@@ -16,6 +16,9 @@ struct UsersController {
 
     struct RoleBody: Decodable { let role_id: String }
 
+    /// The most addresses one `emails` filter may list.
+    static let maximumEmailFilter = 1000
+
     func addRoutes(to router: some RouterMethods<RosterRequestContext>) {
         router.get("users", use: list)
         router.get("users/:user_id", use: retrieve)
@@ -32,6 +35,9 @@ struct UsersController {
         let rules = ListRules(defaultLimit: 20, limitRange: 1...100, cursorKind: .user, acceptsOrder: false)
         let pageRequest = try request.pageRequest(rules)
         let emails = request.query.filter { $0.key == "emails" || $0.key == "emails[]" }.map(\.value)
+        guard emails.count <= Self.maximumEmailFilter else {
+            throw APIError.invalid("'emails' takes at most \(Self.maximumEmailFilter) addresses; got \(emails.count).", param: "emails")
+        }
         let page = try await organization.users(emails: emails.isEmpty ? nil : emails, page: pageRequest)
         return .json(
             .object([

@@ -25,6 +25,12 @@ public enum Validation {
         public let name: String
     }
 
+    /// The form in which names and emails are compared for uniqueness: Unicode case folding, so that
+    /// `Équipe` and `ÉQUIPE` (or `Straße` and `STRASSE`) are the same name.
+    public static func comparisonKey(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive], locale: nil)
+    }
+
     /// Whether `email` looks like an address (something@something), which is all Roster checks.
     public static func isEmail(_ email: String) -> Bool {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)

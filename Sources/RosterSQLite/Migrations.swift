@@ -17,7 +17,8 @@ enum Migrations {
             """
             CREATE TABLE users (
                 id TEXT PRIMARY KEY,
-                email TEXT NOT NULL COLLATE NOCASE,
+                email TEXT NOT NULL,
+                email_key TEXT NOT NULL,
                 name TEXT NOT NULL,
                 created_at INTEGER NOT NULL,
                 is_scim_managed INTEGER NOT NULL DEFAULT 0,
@@ -25,17 +26,18 @@ enum Migrations {
                 developer_persona TEXT
             ) WITHOUT ROWID
             """,
-            // Lookup by email and the `emails` filter of the users list.
-            "CREATE UNIQUE INDEX users_email ON users (email)",
+            // Lookup by email and the `emails` filter of the users list; `email_key` is the case-folded email.
+            "CREATE UNIQUE INDEX users_email ON users (email_key)",
             """
             CREATE TABLE groups (
                 id TEXT PRIMARY KEY,
-                name TEXT NOT NULL COLLATE NOCASE,
+                name TEXT NOT NULL,
+                name_key TEXT NOT NULL,
                 created_at INTEGER NOT NULL,
                 is_scim_managed INTEGER NOT NULL DEFAULT 0
             ) WITHOUT ROWID
             """,
-            "CREATE UNIQUE INDEX groups_name ON groups (name)",
+            "CREATE UNIQUE INDEX groups_name ON groups (name_key)",
             """
             CREATE TABLE group_members (
                 group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
@@ -49,7 +51,8 @@ enum Migrations {
             """
             CREATE TABLE roles (
                 id TEXT PRIMARY KEY,
-                name TEXT NOT NULL COLLATE NOCASE,
+                name TEXT NOT NULL,
+                name_key TEXT NOT NULL,
                 description TEXT,
                 permissions TEXT NOT NULL,
                 resource_type TEXT NOT NULL,
@@ -60,7 +63,7 @@ enum Migrations {
             ) WITHOUT ROWID
             """,
             // Names are unique per resource type; the list pages by (resource_type, id).
-            "CREATE UNIQUE INDEX roles_name ON roles (resource_type, name)",
+            "CREATE UNIQUE INDEX roles_name ON roles (resource_type, name_key)",
             "CREATE INDEX roles_resource ON roles (resource_type, id)",
             "CREATE INDEX roles_created_by ON roles (created_by)",
             """
@@ -99,11 +102,12 @@ enum Migrations {
                 let permissions = String(decoding: try JSONEncoder().encode(predefined.permissions), as: UTF8.self)
                 _ = try await connection.query(
                     """
-                    INSERT INTO roles (id, name, description, permissions, resource_type, is_predefined, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+                    INSERT INTO roles (id, name, name_key, description, permissions, resource_type, is_predefined, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
                     """,
                     [
-                        .text(Identifier.make(.role).rawValue), .text(predefined.rawValue), .text(predefined.summary),
+                        .text(Identifier.make(.role).rawValue), .text(predefined.rawValue),
+                        .text(Validation.comparisonKey(predefined.rawValue)), .text(predefined.summary),
                         .text(permissions), .text(ResourceType.organization), .integer(now), .integer(now),
                     ])
             }

@@ -11,8 +11,11 @@ extension SQLiteTransaction: GroupStore {
 
     func insertGroup(_ group: Group) async throws {
         try await query(
-            "INSERT INTO groups (id, name, created_at, is_scim_managed) VALUES (?, ?, ?, ?)",
-            [.text(group.id.rawValue), .text(group.name), .integer(group.createdAt), .integer(group.isSCIMManaged ? 1 : 0)],
+            "INSERT INTO groups (id, name, name_key, created_at, is_scim_managed) VALUES (?, ?, ?, ?, ?)",
+            [
+                .text(group.id.rawValue), .text(group.name), .text(Validation.comparisonKey(group.name)),
+                .integer(group.createdAt), .integer(group.isSCIMManaged ? 1 : 0),
+            ],
             conflictMessage: "A group named '\(group.name)' already exists.")
     }
 
@@ -23,7 +26,7 @@ extension SQLiteTransaction: GroupStore {
     }
 
     func group(name: String) async throws -> Group? {
-        try await query("SELECT * FROM groups WHERE name = ?", [.text(name)]).first.map(Self.group(from:))
+        try await query("SELECT * FROM groups WHERE name_key = ?", [.text(Validation.comparisonKey(name))]).first.map(Self.group(from:))
     }
 
     func groups(page: PageRequest) async throws -> Page<Group> {
@@ -35,7 +38,8 @@ extension SQLiteTransaction: GroupStore {
 
     func updateGroup(_ group: Group) async throws {
         try await query(
-            "UPDATE groups SET name = ? WHERE id = ?", [.text(group.name), .text(group.id.rawValue)],
+            "UPDATE groups SET name = ?, name_key = ? WHERE id = ?",
+            [.text(group.name), .text(Validation.comparisonKey(group.name)), .text(group.id.rawValue)],
             conflictMessage: "A group named '\(group.name)' already exists.")
         if try await changes() == 0 { throw StoreError.notFound(.group, group.id.rawValue) }
     }

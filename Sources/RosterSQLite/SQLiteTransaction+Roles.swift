@@ -35,11 +35,11 @@ extension SQLiteTransaction: RoleStore {
     func insertRole(_ role: Role) async throws {
         try await query(
             """
-            INSERT INTO roles (id, name, description, permissions, resource_type, is_predefined, created_at, updated_at, created_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO roles (id, name, name_key, description, permissions, resource_type, is_predefined, created_at, updated_at, created_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                .text(role.id.rawValue), .text(role.name), role.description.map(SQLiteData.text) ?? .null,
+                .text(role.id.rawValue), .text(role.name), .text(Validation.comparisonKey(role.name)), role.description.map(SQLiteData.text) ?? .null,
                 try Self.encode(role.permissions), .text(role.resourceType), .integer(role.isPredefined ? 1 : 0),
                 .integer(role.createdAt), .integer(role.updatedAt), role.createdBy.map { .text($0.id.rawValue) } ?? .null,
             ],
@@ -54,15 +54,15 @@ extension SQLiteTransaction: RoleStore {
 
     func role(name: String, resourceType: String) async throws -> Role? {
         try await query(
-            "SELECT \(Self.roleColumns) FROM \(Self.roleSource) WHERE r.resource_type = ? AND r.name = ?",
-            [.text(resourceType), .text(name)]
+            "SELECT \(Self.roleColumns) FROM \(Self.roleSource) WHERE r.resource_type = ? AND r.name_key = ?",
+            [.text(resourceType), .text(Validation.comparisonKey(name))]
         ).first.map(Self.role(from:))
     }
 
     func role(predefined: PredefinedRole) async throws -> Role {
         let rows = try await query(
-            "SELECT \(Self.roleColumns) FROM \(Self.roleSource) WHERE r.resource_type = ? AND r.name = ? AND r.is_predefined = 1",
-            [.text(ResourceType.organization), .text(predefined.rawValue)])
+            "SELECT \(Self.roleColumns) FROM \(Self.roleSource) WHERE r.resource_type = ? AND r.name_key = ? AND r.is_predefined = 1",
+            [.text(ResourceType.organization), .text(Validation.comparisonKey(predefined.rawValue))])
         guard let row = rows.first else { throw StoreError.notFound(.role, predefined.rawValue) }
         return try Self.role(from: row)
     }
@@ -77,9 +77,9 @@ extension SQLiteTransaction: RoleStore {
 
     func updateRole(_ role: Role) async throws {
         try await query(
-            "UPDATE roles SET name = ?, description = ?, permissions = ?, updated_at = ? WHERE id = ?",
+            "UPDATE roles SET name = ?, name_key = ?, description = ?, permissions = ?, updated_at = ? WHERE id = ?",
             [
-                .text(role.name), role.description.map(SQLiteData.text) ?? .null, try Self.encode(role.permissions),
+                .text(role.name), .text(Validation.comparisonKey(role.name)), role.description.map(SQLiteData.text) ?? .null, try Self.encode(role.permissions),
                 .integer(role.updatedAt), .text(role.id.rawValue),
             ],
             conflictMessage: "A role named '\(role.name)' already exists.")

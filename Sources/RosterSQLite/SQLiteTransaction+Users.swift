@@ -21,11 +21,11 @@ extension SQLiteTransaction: UserStore {
     func insertUser(_ user: User) async throws {
         try await query(
             """
-            INSERT INTO users (id, email, name, created_at, is_scim_managed, technical_level, developer_persona)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO users (id, email, email_key, name, created_at, is_scim_managed, technical_level, developer_persona)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                .text(user.id.rawValue), .text(user.email), .text(user.name), .integer(user.addedAt),
+                .text(user.id.rawValue), .text(user.email), .text(Validation.comparisonKey(user.email)), .text(user.name), .integer(user.addedAt),
                 .integer(user.isSCIMManaged ? 1 : 0), user.technicalLevel.map(SQLiteData.text) ?? .null,
                 user.developerPersona.map(SQLiteData.text) ?? .null,
             ],
@@ -42,7 +42,7 @@ extension SQLiteTransaction: UserStore {
     }
 
     func user(email: String) async throws -> User? {
-        try await query("SELECT \(Self.userColumns) FROM users u WHERE u.email = ?", [.text(email)]).first.map(Self.user(from:))
+        try await query("SELECT \(Self.userColumns) FROM users u WHERE u.email_key = ?", [.text(Validation.comparisonKey(email))]).first.map(Self.user(from:))
     }
 
     func users(emails: [String]?, page: PageRequest) async throws -> Page<User> {
@@ -50,8 +50,8 @@ extension SQLiteTransaction: UserStore {
         var filter = ""
         if let emails {
             if emails.isEmpty { return Page(items: [], hasMore: false) }
-            filter = " AND u.email IN (\(Array(repeating: "?", count: emails.count).joined(separator: ", ")))"
-            binds += emails.map(SQLiteData.text)
+            filter = " AND u.email_key IN (\(Array(repeating: "?", count: emails.count).joined(separator: ", ")))"
+            binds += emails.map { .text(Validation.comparisonKey($0)) }
         }
         let (condition, tail) = keyset("u.id", page, binds: &binds)
         let rows = try await query("SELECT \(Self.userColumns) FROM users u WHERE 1 = 1\(filter)\(condition)\(tail)", binds)
@@ -60,9 +60,9 @@ extension SQLiteTransaction: UserStore {
 
     func updateUser(_ user: User) async throws {
         try await query(
-            "UPDATE users SET email = ?, name = ?, technical_level = ?, developer_persona = ? WHERE id = ?",
+            "UPDATE users SET email = ?, email_key = ?, name = ?, technical_level = ?, developer_persona = ? WHERE id = ?",
             [
-                .text(user.email), .text(user.name), user.technicalLevel.map(SQLiteData.text) ?? .null,
+                .text(user.email), .text(Validation.comparisonKey(user.email)), .text(user.name), user.technicalLevel.map(SQLiteData.text) ?? .null,
                 user.developerPersona.map(SQLiteData.text) ?? .null, .text(user.id.rawValue),
             ],
             conflictMessage: "A user with email '\(user.email)' already exists.")

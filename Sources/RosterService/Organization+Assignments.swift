@@ -47,11 +47,16 @@ extension Organization {
     // MARK: User roles
 
     /// Assigns an organization role to a user directly. Assigning it twice leaves one assignment.
+    /// A predefined role (`owner`, `reader`) replaces the one the user holds, as modifying the user's `role` does.
     public func assignRole(_ roleID: Identifier, toUser userID: Identifier) async throws -> (User, Role) {
         try await store.withTransaction { tx in
             _ = try await tx.user(id: userID)
             let role = try await Self.organizationRole(roleID, in: tx)
-            _ = try await tx.assign(roleID: roleID, to: .user(userID))
+            if role.isPredefined, let predefined = PredefinedRole(rawValue: role.name) {
+                try await Self.setPredefinedRole(predefined, of: userID, in: tx)
+            } else {
+                _ = try await tx.assign(roleID: roleID, to: .user(userID))
+            }
             return (try await tx.user(id: userID), role)
         }
     }
@@ -79,10 +84,17 @@ extension Organization {
     /// Removes a role the user holds directly. A role held only through groups is refused with the groups named.
     public func unassignRole(_ roleID: Identifier, fromUser userID: Identifier) async throws {
         try await store.withTransaction { tx in
-            _ = try await tx.user(id: userID)
+            let user = try await tx.user(id: userID)
+            let role = try await Self.organizationRole(roleID, in: tx)
+            if role.isPredefined, try await tx.isAssigned(roleID: roleID, to: .user(userID)) {
+                throw ServiceError(
+                    .conflict,
+                    "'\(role.name)' is the organization role of user '\(user.id)', and every user holds owner or reader. "
+                        + "Change it with POST /v1/organization/users/\(user.id) and {\"role\": \"owner\"} or {\"role\": \"reader\"}.",
+                    code: "predefined_role")
+            }
             if try await tx.unassign(roleID: roleID, from: .user(userID)) { return }
             guard let held = try await tx.assignedRole(roleID, user: userID) else {
-                _ = try await Self.organizationRole(roleID, in: tx)
                 throw ServiceError.notAssigned(roleID: roleID, to: .user(userID))
             }
             var groups: [String] = []

@@ -33,13 +33,16 @@ struct Serve: AsyncParsableCommand {
         try await Backend.withOrganization(database: storage.database, logger: logger) { organization in
             let bootstrap = try await organization.bootstrap(adminKey: adminKey, ownerEmail: ownerEmail)
             if let key = bootstrap.generatedKey {
-                print(
-                    """
-                    Roster created the owner \(bootstrap.owner.email) and this admin key, shown only once:
+                // Written straight to the descriptor, so it shows before the server's first log line.
+                FileHandle.standardOutput.write(
+                    Data(
+                        """
+                        Roster created the owner \(bootstrap.owner.email) and this admin key, shown only once:
 
-                        \(key)
+                            \(key)
 
-                    """)
+
+                        """.utf8))
             }
             if let seedFile {
                 let summary = try await organization.importFile(seedFile)

@@ -39,6 +39,17 @@ struct Fixture {
         try #require(try await organization.roles(page: PageRequest(limit: 1000)).items.first { $0.name == name })
     }
 
+    /// A new group "Support" with Cy as its member, and the custom role "Group Manager" (assigned to the
+    /// group when `assigned`).
+    func supportTeam(managerAssigned assigned: Bool) async throws -> (cy: User, team: Group, manager: Role) {
+        let cy = try await user("cy@example.com")
+        let team = try await organization.createGroup(name: "Support")
+        let manager = try await role("Group Manager")
+        try await organization.addMember(groupID: team.id, userID: cy.id)
+        if assigned { _ = try await organization.assignRole(manager.id, toGroup: team.id) }
+        return (cy, team, manager)
+    }
+
     func group(_ name: String) async throws -> Group {
         try #require(try await organization.groups(page: PageRequest(limit: 1000)).items.first { $0.name == name })
     }

@@ -29,11 +29,7 @@ import Testing
     func inheritedRoles() async throws {
         try await Fixture.with { fixture async throws in
             let org = fixture.organization
-            let cy = try await fixture.user("cy@example.com")
-            let team = try await org.createGroup(name: "Support")
-            let manager = try await fixture.role("Group Manager")
-            try await org.addMember(groupID: team.id, userID: cy.id)
-            _ = try await org.assignRole(manager.id, toGroup: team.id)
+            let (cy, team, manager) = try await fixture.supportTeam(managerAssigned: true)
             let roles = try await org.roles(ofUser: cy.id, page: PageRequest(limit: 10)).items
             #expect(roles.map(\.role.name) == ["reader", "Group Manager"])
             #expect(roles.last?.sources == [.group(team.id)])
@@ -46,11 +42,7 @@ import Testing
     func unassignInherited() async throws {
         try await Fixture.with { fixture async throws in
             let org = fixture.organization
-            let cy = try await fixture.user("cy@example.com")
-            let team = try await org.createGroup(name: "Support")
-            let manager = try await fixture.role("Group Manager")
-            try await org.addMember(groupID: team.id, userID: cy.id)
-            _ = try await org.assignRole(manager.id, toGroup: team.id)
+            let (cy, team, manager) = try await fixture.supportTeam(managerAssigned: true)
             let error = await expectServiceError(.conflict, code: "role_inherited") { try await org.unassignRole(manager.id, fromUser: cy.id) }
             #expect(error?.message.contains(team.id.rawValue) == true)
             #expect(error?.message.contains("Support") == true)
@@ -103,11 +95,7 @@ import Testing
     func deleteGroupCascades() async throws {
         try await Fixture.with { fixture async throws in
             let org = fixture.organization
-            let cy = try await fixture.user("cy@example.com")
-            let team = try await org.createGroup(name: "Support")
-            let manager = try await fixture.role("Group Manager")
-            try await org.addMember(groupID: team.id, userID: cy.id)
-            _ = try await org.assignRole(manager.id, toGroup: team.id)
+            let (cy, team, manager) = try await fixture.supportTeam(managerAssigned: true)
             try await org.deleteGroup(id: team.id)
             #expect(try await org.roles(ofUser: cy.id, page: PageRequest(limit: 10)).items.map(\.role.name) == ["reader"])
             await expectNotFound { _ = try await org.group(id: team.id) }

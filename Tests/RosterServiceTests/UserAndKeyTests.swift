@@ -70,3 +70,33 @@ import Testing
         }
     }
 }
+
+@Suite struct PredefinedAssignmentTests {
+    @Test("assigning a predefined role to a user replaces the one it holds, and it cannot be unassigned")
+    func predefinedThroughAssignments() async throws {
+        try await Fixture.with { fixture async throws in
+            let org = fixture.organization
+            let cy = try await fixture.user("cy@example.com")
+            let (owner, reader) = (try await fixture.role("owner"), try await fixture.role("reader"))
+            let (user, _) = try await org.assignRole(owner.id, toUser: cy.id)
+            #expect(user.role == .owner)
+            #expect(try await org.roles(ofUser: cy.id, page: PageRequest(limit: 10)).items.map(\.role.name) == ["owner"])
+            await expectServiceError(.conflict, code: "predefined_role") { try await org.unassignRole(owner.id, fromUser: cy.id) }
+            await expectNotFound { try await org.unassignRole(reader.id, fromUser: cy.id) }
+            #expect(try await org.user(id: cy.id).role == .owner)
+        }
+    }
+
+    @Test("names and emails are unique under Unicode case folding")
+    func unicodeCaseFolding() async throws {
+        try await Fixture.with { fixture async throws in
+            let org = fixture.organization
+            _ = try await org.createRole(name: "Rôle Été", permissions: [], description: nil, by: fixture.caller)
+            await expectConflict { _ = try await org.createRole(name: "RÔLE ÉTÉ", permissions: [], description: nil, by: fixture.caller) }
+            _ = try await org.createGroup(name: "Équipe")
+            await expectConflict { _ = try await org.createGroup(name: "ÉQUIPE") }
+            _ = try await org.importFile(OrganizationFile(users: [.init(email: "zoë@example.com")]))
+            #expect(try await org.users(emails: ["ZOË@EXAMPLE.COM"], page: PageRequest(limit: 5)).items.count == 1)
+        }
+    }
+}

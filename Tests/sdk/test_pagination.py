@@ -304,15 +304,34 @@ def test_users_emails_filter_returns_only_those_users(org, user_ids):
     assert sorted(ids(page.data)) == sorted(user_ids("bob@example.com", "carol@example.com"))
 
 
+def test_users_emails_filter_pages_with_limit_and_after(org, user_ids):
+    emails = ["bob@example.com", "carol@example.com", "dave@example.com"]
+    expected = sorted(user_ids(*emails))
+    first = org.users.list(emails=emails, limit=2)
+    assert ids(first.data) == expected[:2] and first.has_more is True
+    rest = org.users.list(emails=emails, limit=2, after=first.last_id)
+    assert ids(rest.data) == expected[2:] and rest.has_more is False
+
+
 def test_users_emails_filter_is_case_insensitive(org):
     page = org.users.list(emails=["BOB@Example.COM"])
     assert [u.email for u in page.data] == ["bob@example.com"]
 
 
 def test_users_emails_filter_with_a_thousand_emails_still_answers(org, user_ids):
-    emails = [f"absent{i}@example.com" for i in range(1200)] + ["bob@example.com"]
+    emails = [f"absent{i}@example.com" for i in range(999)] + ["bob@example.com"]
     page = org.users.list(emails=emails)
     assert ids(page.data) == [user_ids("bob@example.com")]
+
+
+def test_users_emails_filter_with_more_emails_than_the_server_takes_is_400_naming_emails_or_answers(org):
+    emails = [f"absent{i}@example.com" for i in range(1500)] + ["bob@example.com"]
+    try:
+        page = org.users.list(emails=emails)
+    except openai.BadRequestError as error:
+        assert error.param == "emails", error.body
+    else:
+        assert [u.email for u in page.data] == ["bob@example.com"]
 
 
 def test_users_emails_filter_with_an_unknown_email_returns_nothing(org):

@@ -65,6 +65,9 @@ def test_roles_can_be_assigned_to_and_unassigned_from_a_scim_managed_group(org, 
     role = new_role()
     response = org.groups.roles.with_raw_response.create(scim_group.id, role_id=role.id)
     assert response.status_code == 200
+    body = response.http_response.json()
+    assert body["object"] == "group.role" and body["group"]["id"] == scim_group.id
+    assert body["group"].get("scim_managed") is True
     assert role.id in ids(org.groups.roles.list(scim_group.id).data)
     # Its members inherit the role like any group's.
     bob = user_ids("bob@example.com")
