@@ -74,7 +74,8 @@ for op in "${served[@]}"; do
   fi
 done
 pending=$(grep '^FAIL ' "$log.results" | grep -cvxF -f <(printf 'FAIL %s\n' "${served[@]}") || true)
-tail -n 2 "$log.out"
-echo "served operations conforming: $(( ${#served[@]} - missing ))/${#served[@]}" \
-  "(failures outside them, operations of later issues: $pending)"
+echo "conformance tool, all reference operations: $(tail -n 1 "$log.out")"
+echo "operations of later issues not served yet: $pending"
+echo "served operations conforming:"
+echo "$(( ${#served[@]} - missing )) passed, $missing failed"
 [ "$missing" -eq 0 ]
