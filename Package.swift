@@ -39,9 +39,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RosterSCIM",
+            dependencies: ["RosterModel"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RosterService",
             dependencies: [
-                "RosterStore", "RosterModel",
+                "RosterSCIM", "RosterStore", "RosterModel",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -49,7 +54,7 @@ let package = Package(
         .target(
             name: "RosterHTTP",
             dependencies: [
-                "RosterService", "RosterStore", "RosterModel",
+                "RosterService", "RosterSCIM", "RosterStore", "RosterModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,6 +75,11 @@ let package = Package(
         .testTarget(
             name: "RosterModelTests",
             dependencies: ["RosterModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterSCIMTests",
+            dependencies: ["RosterSCIM", "RosterModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
