@@ -2,12 +2,13 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import RosterModel
+import RosterSCIM
 import RosterService
 import RosterStore
 
 /// An error as the client sees it: a status and OpenAI's envelope
-/// `{"error": {"message", "type", "param", "code"}}`. `init(_:)` is the one place where every other error
-/// (use case, store, framework) becomes one of these.
+/// `{"error": {"message", "type", "param", "code"}}`, or under `/scim/v2` SCIM's (RFC 7644 §3.12).
+/// `init(_:)` is the one place where every other error (use case, store, SCIM, framework) becomes one of these.
 public struct APIError: Error, Equatable, Sendable {
     public var status: HTTPResponse.Status
     public var message: String
@@ -42,6 +43,8 @@ public struct APIError: Error, Equatable, Sendable {
         switch error {
         case let error as APIError:
             self = error
+        case let error as SCIMError:
+            self.init(HTTPResponse.Status(code: error.status), error.detail, code: error.scimType)
         case let error as ServiceError:
             let status: HTTPResponse.Status =
                 switch error.kind {
@@ -68,6 +71,30 @@ public struct APIError: Error, Equatable, Sendable {
         default:
             self.init(.internalServerError, "The server could not complete the request.", code: "server_error", type: "server_error")
         }
+    }
+
+    /// The response in the envelope of the API `path` belongs to.
+    func response(forPath path: String) -> Response {
+        path.hasPrefix("/scim/") ? scimResponse() : response()
+    }
+
+    /// The response carrying SCIM's error body; `scimType` comes from the code when it is one of RFC 7644's.
+    func scimResponse() -> Response {
+        let scimTypes: Set<String> = [
+            "invalidFilter", "tooMany", "uniqueness", "mutability", "invalidSyntax", "invalidPath", "noTarget",
+            "invalidValue", "invalidVers", "sensitive",
+        ]
+        var scimType = code.flatMap { scimTypes.contains($0) ? $0 : nil }
+        if scimType == nil, status == .conflict { scimType = "uniqueness" }
+        if scimType == nil, status == .badRequest { scimType = code == "invalid_json" ? "invalidSyntax" : "invalidValue" }
+        var members: [(String, JSON)] = [
+            ("schemas", .array([.string(SCIMSchemas.errorURN)])), ("status", .string(String(status.code))),
+        ]
+        if let scimType { members.append(("scimType", .string(scimType))) }
+        members.append(("detail", .string(message)))
+        return Response(
+            status: status, headers: [.contentType: SCIMController.scimMediaType],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: JSON.object(members).serialized)))
     }
 
     /// The response carrying the envelope.

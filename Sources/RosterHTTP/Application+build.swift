@@ -18,6 +18,8 @@ public func buildRouter(organization: Organization, answerWrongMethods: Bool = t
     GroupsController(organization: organization).addRoutes(to: api)
     RolesController(organization: organization).addRoutes(to: api)
     UsersController(organization: organization).addRoutes(to: api)
+    let scim = router.group("scim/v2").add(middleware: AuthMiddleware(organization: organization))
+    SCIMController(organization: organization).addRoutes(to: scim)
     if answerWrongMethods { addMethodNotAllowed(to: router) }
     return router
 }
@@ -32,11 +34,11 @@ private func addMethodNotAllowed(to router: Router<RosterRequestContext>) {
     for (path, served) in allowed.values {
         let allowHeader = methods.filter(served.contains).map(\.rawValue).joined(separator: ", ")
         for method in methods where !served.contains(method) {
-            router.on(path, method: method) { _, _ -> Response in
+            router.on(path, method: method) { request, _ -> Response in
                 var response = APIError(
                     .methodNotAllowed, "\(method.rawValue) is not allowed here; this path accepts \(allowHeader).",
                     code: "method_not_allowed"
-                ).response()
+                ).response(forPath: request.uri.path)
                 response.headers[.allow] = allowHeader
                 return response
             }

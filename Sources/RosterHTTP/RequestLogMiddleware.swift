@@ -20,7 +20,7 @@ struct RequestLogMiddleware: RouterMiddleware {
             if apiError.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": .string(String(reflecting: error))])
             }
-            response = apiError.response()
+            response = apiError.response(forPath: request.uri.path)
         }
         response.headers[.init("x-request-id")!] = requestID
         let elapsed = ContinuousClock.now - started

@@ -33,7 +33,7 @@ enum Wire {
         let role = assigned.role
         let creator: JSON =
             role.createdBy.map {
-                .object([("id", .string($0.id.rawValue)), ("name", .string($0.name)), ("email", .string($0.email))])
+                .object([("id", .string($0.id.rawValue)), ("name", .string($0.name)), ("email", .optional($0.email))])
             } ?? .null
         return .object([
             ("id", .string(role.id.rawValue)), ("name", .string(role.name)),
@@ -56,7 +56,7 @@ enum Wire {
     static func user(_ user: User) -> JSON {
         .object([
             ("object", "organization.user"), ("id", .string(user.id.rawValue)), ("name", .string(user.name)),
-            ("email", .string(user.email)), ("role", .optional(user.role?.rawValue)), ("added_at", .int(user.addedAt)),
+            ("email", .optional(user.email)), ("role", .optional(user.role?.rawValue)), ("added_at", .int(user.addedAt)),
             ("is_scim_managed", .bool(user.isSCIMManaged)), ("is_service_account", false),
             ("technical_level", .optional(user.technicalLevel)), ("developer_persona", .optional(user.developerPersona)),
         ])
@@ -64,13 +64,13 @@ enum Wire {
 
     /// `GroupUser`, an entry of a group's member list.
     static func groupUser(_ user: User) -> JSON {
-        .object([("id", .string(user.id.rawValue)), ("name", .string(user.name)), ("email", .string(user.email))])
+        .object([("id", .string(user.id.rawValue)), ("name", .string(user.name)), ("email", .optional(user.email))])
     }
 
     /// `GroupMemberUser`, one member retrieved.
     static func groupMember(_ user: User) -> JSON {
         .object([
-            ("id", .string(user.id.rawValue)), ("name", .string(user.name)), ("email", .string(user.email)),
+            ("id", .string(user.id.rawValue)), ("name", .string(user.name)), ("email", .optional(user.email)),
             ("picture", .null), ("is_service_account", false), ("user_type", "user"),
         ])
     }

@@ -49,7 +49,8 @@ public enum ResourceType {
 /// A person in the organization.
 public struct User: Hashable, Sendable {
     public var id: Identifier
-    public var email: String
+    /// Nil for a user the identity provider provisioned without one.
+    public var email: String?
     public var name: String
     /// When the user joined the organization (Unix seconds); OpenAI's `added_at`.
     public var addedAt: Int
@@ -59,10 +60,22 @@ public struct User: Hashable, Sendable {
     public var isSCIMManaged: Bool
     public var technicalLevel: String?
     public var developerPersona: String?
+    /// The identity provider's unique name for the user (SCIM `userName`); the email unless SCIM set another.
+    public var userName: String
+    /// The identity provider's own identifier for the user (SCIM `externalId`).
+    public var externalID: String?
+    /// False once the identity provider deactivated the user (SCIM `active: false`): it keeps its id but drops
+    /// out of the users list.
+    public var isActive: Bool
+    /// Counts the changes to the user's own fields (the store bumps it); SCIM's ETag.
+    public var version: Int
+    /// When the user's own fields last changed (Unix seconds); SCIM's `lastModified`.
+    public var updatedAt: Int
 
     public init(
-        id: Identifier, email: String, name: String, addedAt: Int, role: PredefinedRole? = nil,
-        isSCIMManaged: Bool = false, technicalLevel: String? = nil, developerPersona: String? = nil
+        id: Identifier, email: String?, name: String, addedAt: Int, role: PredefinedRole? = nil,
+        isSCIMManaged: Bool = false, technicalLevel: String? = nil, developerPersona: String? = nil,
+        userName: String? = nil, externalID: String? = nil, isActive: Bool = true, version: Int = 1, updatedAt: Int? = nil
     ) {
         self.id = id
         self.email = email
@@ -72,6 +85,11 @@ public struct User: Hashable, Sendable {
         self.isSCIMManaged = isSCIMManaged
         self.technicalLevel = technicalLevel
         self.developerPersona = developerPersona
+        self.userName = userName ?? email ?? id.rawValue
+        self.externalID = externalID
+        self.isActive = isActive
+        self.version = version
+        self.updatedAt = updatedAt ?? addedAt
     }
 }
 
@@ -79,9 +97,9 @@ public struct User: Hashable, Sendable {
 public struct UserReference: Hashable, Sendable {
     public var id: Identifier
     public var name: String
-    public var email: String
+    public var email: String?
 
-    public init(id: Identifier, name: String, email: String) {
+    public init(id: Identifier, name: String, email: String?) {
         self.id = id
         self.name = name
         self.email = email
@@ -95,12 +113,24 @@ public struct Group: Hashable, Sendable {
     public var createdAt: Int
     /// True when the group belongs to the identity provider: the Admin API may not rename, delete or change its members.
     public var isSCIMManaged: Bool
+    /// The identity provider's own identifier for the group (SCIM `externalId`).
+    public var externalID: String?
+    /// Counts the changes to the group, its name and its members (the store bumps it); SCIM's ETag.
+    public var version: Int
+    /// When the group or its members last changed (Unix seconds); SCIM's `lastModified`.
+    public var updatedAt: Int
 
-    public init(id: Identifier, name: String, createdAt: Int, isSCIMManaged: Bool = false) {
+    public init(
+        id: Identifier, name: String, createdAt: Int, isSCIMManaged: Bool = false, externalID: String? = nil,
+        version: Int = 1, updatedAt: Int? = nil
+    ) {
         self.id = id
         self.name = name
         self.createdAt = createdAt
         self.isSCIMManaged = isSCIMManaged
+        self.externalID = externalID
+        self.version = version
+        self.updatedAt = updatedAt ?? createdAt
     }
 }
 

@@ -83,6 +83,186 @@ public enum JSON: Equatable, Sendable, ExpressibleByStringLiteral, ExpressibleBy
     }
 }
 
+extension JSON {
+    /// Parses JSON text (any top-level value), keeping object members in the order they were written.
+    /// Throws `JSON.SyntaxError` for anything that is not JSON, or nests deeper than 128 levels.
+    public static func parse(_ data: Data) throws -> JSON {
+        var parser = Parser(bytes: Array(data))
+        parser.skipWhitespace()
+        let value = try parser.value(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == parser.bytes.count else { throw SyntaxError(offset: parser.index) }
+        return value
+    }
+
+    /// Where the text stopped being JSON.
+    public struct SyntaxError: Error, Equatable {
+        public let offset: Int
+    }
+
+    private struct Parser {
+        let bytes: [UInt8]
+        var index = 0
+
+        mutating func skipWhitespace() {
+            while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        }
+
+        func fail() -> SyntaxError { SyntaxError(offset: index) }
+
+        mutating func value(depth: Int) throws -> JSON {
+            guard depth < 128, index < bytes.count else { throw fail() }
+            switch bytes[index] {
+            case UInt8(ascii: "{"): return try object(depth: depth)
+            case UInt8(ascii: "["): return try array(depth: depth)
+            case UInt8(ascii: "\""): return .string(try string())
+            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+            case UInt8(ascii: "n"): try literal("null"); return .null
+            default: return try number()
+            }
+        }
+
+        mutating func literal(_ word: String) throws {
+            let expected = Array(word.utf8)
+            guard index + expected.count <= bytes.count, Array(bytes[index..<index + expected.count]) == expected else { throw fail() }
+            index += expected.count
+        }
+
+        mutating func object(depth: Int) throws -> JSON {
+            index += 1
+            var members: [(String, JSON)] = []
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(members)
+            }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail() }
+                let key = try string()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail() }
+                index += 1
+                skipWhitespace()
+                let value = try value(depth: depth + 1)
+                // A repeated key keeps its last value, as most parsers do.
+                members.removeAll { $0.0 == key }
+                members.append((key, value))
+                skipWhitespace()
+                guard index < bytes.count else { throw fail() }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                guard bytes[index] == UInt8(ascii: "}") else { throw fail() }
+                index += 1
+                return .object(members)
+            }
+        }
+
+        mutating func array(depth: Int) throws -> JSON {
+            index += 1
+            var elements: [JSON] = []
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(elements)
+            }
+            while true {
+                skipWhitespace()
+                elements.append(try value(depth: depth + 1))
+                skipWhitespace()
+                guard index < bytes.count else { throw fail() }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                guard bytes[index] == UInt8(ascii: "]") else { throw fail() }
+                index += 1
+                return .array(elements)
+            }
+        }
+
+        mutating func string() throws -> String {
+            index += 1
+            var scalars = String.UnicodeScalarView()
+            var run: [UInt8] = []
+            func flush() {
+                scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
+                run.removeAll(keepingCapacity: true)
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    index += 1
+                    flush()
+                    return String(scalars)
+                case UInt8(ascii: "\\"):
+                    flush()
+                    index += 1
+                    guard index < bytes.count else { throw fail() }
+                    let escape = bytes[index]
+                    index += 1
+                    switch escape {
+                    case UInt8(ascii: "\""): scalars.append("\"")
+                    case UInt8(ascii: "\\"): scalars.append("\\")
+                    case UInt8(ascii: "/"): scalars.append("/")
+                    case UInt8(ascii: "b"): scalars.append("\u{08}")
+                    case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                    case UInt8(ascii: "n"): scalars.append("\n")
+                    case UInt8(ascii: "r"): scalars.append("\r")
+                    case UInt8(ascii: "t"): scalars.append("\t")
+                    case UInt8(ascii: "u"):
+                        var code = try hex4()
+                        if (0xD800..<0xDC00).contains(code) {
+                            // A surrogate pair: the low half must follow as another \u escape.
+                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { throw fail() }
+                            index += 2
+                            let low = try hex4()
+                            guard (0xDC00..<0xE000).contains(low) else { throw fail() }
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        }
+                        guard let scalar = Unicode.Scalar(code) else { throw fail() }
+                        scalars.append(scalar)
+                    default: throw fail()
+                    }
+                case 0..<0x20:
+                    throw fail()
+                default:
+                    run.append(byte)
+                    index += 1
+                }
+            }
+            throw fail()
+        }
+
+        mutating func hex4() throws -> UInt32 {
+            guard index + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+                throw fail()
+            }
+            index += 4
+            return code
+        }
+
+        mutating func number() throws -> JSON {
+            let start = index
+            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+            var isInteger = true
+            while index < bytes.count {
+                let byte = bytes[index]
+                if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                    index += 1
+                } else if [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(byte) {
+                    isInteger = false
+                    index += 1
+                } else {
+                    break
+                }
+            }
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            if isInteger, let value = Int(text) { return .int(value) }
+            guard let value = Double(text), value.isFinite, text.last.map({ $0.isNumber }) == true else { throw fail() }
+            return .double(value)
+        }
+    }
+}
+
 extension JSON: Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -109,11 +289,6 @@ extension JSON: Decodable {
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
-    }
-
-    /// Parses JSON text (any top-level value).
-    public static func parse(_ data: Data) throws -> JSON {
-        try JSONDecoder().decode(JSON.self, from: data)
     }
 }
 

@@ -17,8 +17,8 @@ enum Migrations {
             """
             CREATE TABLE users (
                 id TEXT PRIMARY KEY,
-                email TEXT NOT NULL,
-                email_key TEXT NOT NULL,
+                email TEXT,
+                email_key TEXT,
                 name TEXT NOT NULL,
                 created_at INTEGER NOT NULL,
                 is_scim_managed INTEGER NOT NULL DEFAULT 0,
@@ -112,6 +112,28 @@ enum Migrations {
                     ])
             }
         }),
+        Migration(version: 2, statements: [
+            // SCIM: the identity provider's names and ids, deactivation, versions for ETags, and the attributes
+            // of the SCIM resource that the organization itself does not use (JSON).
+            "ALTER TABLE users ADD COLUMN user_name TEXT",
+            "ALTER TABLE users ADD COLUMN user_name_key TEXT",
+            "UPDATE users SET user_name = email, user_name_key = email_key",
+            "CREATE UNIQUE INDEX users_user_name ON users (user_name_key)",
+            "ALTER TABLE users ADD COLUMN external_id TEXT",
+            "CREATE INDEX users_external_id ON users (external_id)",
+            "ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1",
+            // The users list shows active users only, paged by id.
+            "CREATE INDEX users_active ON users (id) WHERE active = 1",
+            "ALTER TABLE users ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE users ADD COLUMN updated_at INTEGER",
+            "UPDATE users SET updated_at = created_at",
+            "ALTER TABLE users ADD COLUMN scim_attributes TEXT",
+            "ALTER TABLE groups ADD COLUMN external_id TEXT",
+            "CREATE INDEX groups_external_id ON groups (external_id)",
+            "ALTER TABLE groups ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE groups ADD COLUMN updated_at INTEGER",
+            "UPDATE groups SET updated_at = created_at",
+        ], seed: nil),
     ]
 
     /// Brings the database up to the newest version.

@@ -19,7 +19,7 @@ extension SQLiteTransaction: RoleStore {
         if let creatorID = row.optionalString("created_by") {
             creator = UserReference(
                 id: Identifier(trusted: creatorID), name: row.optionalString("creator_name") ?? "",
-                email: row.optionalString("creator_email") ?? "")
+                email: row.optionalString("creator_email"))
         }
         return Role(
             id: try row.identifier("id"), name: try row.string("name"), description: row.optionalString("description"),

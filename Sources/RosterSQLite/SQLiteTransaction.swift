@@ -48,6 +48,11 @@ struct SQLiteTransaction: Sendable {
         try await query("SELECT changes() AS n").first?.column("n")?.integer ?? 0
     }
 
+    /// `?, ?, …`: `count` placeholders for an `IN` list.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
     /// Whether a row with `id` exists in `table`.
     func exists(_ table: String, id: Identifier) async throws -> Bool {
         try await !query("SELECT 1 FROM \(table) WHERE id = ?", [.text(id.rawValue)]).isEmpty

@@ -36,21 +36,31 @@ extension Organization {
             }
             for (index, entry) in (file.users ?? []).enumerated() {
                 let param = "users[\(index)]"
-                guard Validation.isEmail(entry.email) else {
-                    throw ServiceError.invalid("'\(entry.email)' is not an email address.", param: "\(param).email")
+                if let email = entry.email, !Validation.isEmail(email) {
+                    throw ServiceError.invalid("'\(email)' is not an email address.", param: "\(param).email")
+                }
+                guard !entry.key.isEmpty else {
+                    throw ServiceError.invalid("A user needs an 'email' or a 'user_name'.", param: "\(param).email")
                 }
                 guard let predefined = PredefinedRole(rawValue: entry.role ?? PredefinedRole.reader.rawValue) else {
                     throw ServiceError.invalid("'role' must be 'owner' or 'reader'.", param: "\(param).role")
                 }
-                let name = try Self.validName(entry.name ?? String(entry.email.prefix { $0 != "@" }), param: "\(param).name")
+                let name = try Self.validName(entry.name ?? String(entry.key.prefix { $0 != "@" }), param: "\(param).name")
                 var user: User
-                if let existing = try await tx.user(email: entry.email) {
+                if let existing = try await tx.user(userName: entry.key) {
                     user = existing
-                    user.name = name
-                    try await tx.updateUser(user)
+                    if user.name != name || user.isActive != (entry.active ?? true) || user.email != entry.email {
+                        user.name = name
+                        user.email = entry.email
+                        user.isActive = entry.active ?? true
+                        user.updatedAt = timestamp
+                        try await tx.updateUser(user)
+                    }
                     summary.updated += 1
                 } else {
-                    user = User(id: .make(.user), email: entry.email, name: name, addedAt: timestamp)
+                    user = User(
+                        id: .make(.user), email: entry.email, name: name, addedAt: timestamp, userName: entry.key,
+                        isActive: entry.active ?? true)
                     try await tx.insertUser(user)
                     summary.created += 1
                 }
@@ -76,10 +86,10 @@ extension Organization {
                 }
                 if let emails = entry.members {
                     var wanted: Set<Identifier> = []
-                    for (memberIndex, email) in emails.enumerated() {
-                        guard let user = try await tx.user(email: email) else {
+                    for (memberIndex, member) in emails.enumerated() {
+                        guard let user = try await tx.user(userName: member) else {
                             throw ServiceError.invalid(
-                                "No user has email '\(email)'; list the user under 'users'.",
+                                "No user has user name or email '\(member)'; list the user under 'users'.",
                                 param: "\(param).members[\(memberIndex)]")
                         }
                         wanted.insert(user.id)
@@ -98,12 +108,12 @@ extension Organization {
         }
     }
 
-    /// The organization as a file that `importFile` turns back into the same organization: users by email,
+    /// The organization as a file that `importFile` turns back into the same organization: users by user name,
     /// roles and groups by name, every list sorted, so that two exports of one organization are identical.
     public func exportFile() async throws -> OrganizationFile {
         try await store.read { tx in
             let roles = try await Self.everyPage(by: \.id) { try await tx.roles(resourceType: ResourceType.organization, page: $0) }
-            let users = try await Self.everyPage(by: \.id) { try await tx.users(emails: nil, page: $0) }
+            let users = try await Self.everyPage(by: \.id) { try await tx.users(emails: nil, includeInactive: true, page: $0) }
             let groups = try await Self.everyPage(by: \.id) { try await tx.groups(page: $0) }
             var file = OrganizationFile(
                 roles: roles.filter { !$0.isPredefined }.map {
@@ -114,16 +124,17 @@ extension Organization {
                 let others = try await Self.allRoles(of: .user(user.id), in: tx).map(\.name).filter { $0 != user.role?.rawValue }
                 file.users?.append(
                     OrganizationFile.UserEntry(
-                        email: user.email, name: user.name, role: (user.role ?? .reader).rawValue, roles: others.sorted()))
+                        email: user.email, userName: user.userName == user.email ? nil : user.userName, name: user.name,
+                        role: (user.role ?? .reader).rawValue, roles: others.sorted(), active: user.isActive ? nil : false))
             }
             for group in groups {
-                let members = try await tx.allMembers(groupID: group.id).map(\.email).sorted()
+                let members = try await tx.allMembers(groupID: group.id).map(\.userName).sorted()
                 let roles = try await Self.allRoles(of: .group(group.id), in: tx).map(\.name).sorted()
                 file.groups?.append(
                     OrganizationFile.GroupEntry(
                         name: group.name, scimManaged: group.isSCIMManaged ? true : nil, members: members, roles: roles))
             }
-            file.users?.sort { $0.email.lowercased() < $1.email.lowercased() }
+            file.users?.sort { $0.key.lowercased() < $1.key.lowercased() }
             file.groups?.sort { $0.name.lowercased() < $1.name.lowercased() }
             return file
         }

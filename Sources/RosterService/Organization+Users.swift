@@ -4,7 +4,7 @@ import RosterStore
 extension Organization {
     /// Users by identifier, optionally only those with one of `emails` (case-insensitive).
     public func users(emails: [String]?, page: PageRequest) async throws -> Page<User> {
-        try await store.read { try await $0.users(emails: emails, page: page) }
+        try await store.read { try await $0.users(emails: emails, includeInactive: false, page: page) }
     }
 
     public func user(id: Identifier) async throws -> User {

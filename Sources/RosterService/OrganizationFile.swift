@@ -1,6 +1,7 @@
 /// The declarative organization file read by `roster import` and `roster serve --seed`, and written by `roster export`.
 ///
-/// Users are named by email, roles and groups by name (case-insensitive). Importing creates what is missing and
+/// Users are named by user name (which is their email unless SCIM gave them another), roles and groups by
+/// name, all case-insensitively. Importing creates what is missing and
 /// makes what is listed match the file; it deletes nothing that the file does not mention.
 public struct OrganizationFile: Codable, Equatable, Sendable {
     /// A custom organization role.
@@ -18,22 +19,44 @@ public struct OrganizationFile: Codable, Equatable, Sendable {
 
     /// A user, its predefined organization role and the other roles assigned to it directly.
     public struct UserEntry: Codable, Equatable, Sendable {
-        public var email: String
+        public var email: String?
+        /// The user's unique name; absent means the email.
+        public var userName: String?
         public var name: String?
         /// `owner` or `reader` (the default).
         public var role: String?
         /// Names of the other organization roles the user holds directly; the file's list replaces the user's.
         public var roles: [String]?
+        /// False for a user the identity provider deactivated; absent means active.
+        public var active: Bool?
 
-        public init(email: String, name: String? = nil, role: String? = nil, roles: [String]? = nil) {
+        public init(
+            email: String?, userName: String? = nil, name: String? = nil, role: String? = nil, roles: [String]? = nil,
+            active: Bool? = nil
+        ) {
             self.email = email
+            self.userName = userName
             self.name = name
             self.role = role
             self.roles = roles
+            self.active = active
+        }
+
+        /// The name the entry is matched by: its user name, else its email.
+        public var key: String { userName ?? email ?? "" }
+
+        enum CodingKeys: String, CodingKey {
+            case email
+            case userName = "user_name"
+            case name
+            case role
+            case roles
+            case active
         }
     }
 
-    /// A group with its members (by email) and its roles (by name); both lists replace the group's.
+    /// A group with its members (by user name, that is by email for most) and its roles (by name); both lists
+    /// replace the group's.
     public struct GroupEntry: Codable, Equatable, Sendable {
         public var name: String
         /// Marks the group as owned by the identity provider; set only when the group is created.

@@ -2,40 +2,56 @@ import RosterModel
 
 /// Users of the organization.
 public protocol UserStore: Sendable {
-    /// Inserts `user` with its predefined `role` assigned directly.
-    /// Throws `conflict` when another user has the same email (compared case-insensitively).
+    /// Inserts `user` with its predefined `role` assigned directly, at version 1.
+    /// Throws `conflict` when another user has the same email or user name (compared case-insensitively).
     func insertUser(_ user: User) async throws
     /// Throws `notFound(.user, id)` when there is no such user.
     func user(id: Identifier) async throws -> User
     /// The user with `email` (case-insensitive), or nil.
     func user(email: String) async throws -> User?
-    /// Users in identifier order; when `emails` is non-nil, only users with one of those emails.
-    func users(emails: [String]?, page: PageRequest) async throws -> Page<User>
-    /// Saves the name, email and metadata of an existing user. Throws `notFound` or, for a taken email, `conflict`.
+    /// Users in identifier order; when `emails` is non-nil, only users with one of those emails; deactivated
+    /// users only when `includeInactive`.
+    func users(emails: [String]?, includeInactive: Bool, page: PageRequest) async throws -> Page<User>
+    /// Saves every field of an existing user but its role, id and `addedAt`, and bumps its version.
+    /// Throws `notFound`, or `conflict` for a taken email or user name.
     func updateUser(_ user: User) async throws
     /// Deletes the user with its group memberships, role assignments and admin keys. Throws `notFound`.
     func deleteUser(id: Identifier) async throws
     /// The earliest user holding the predefined `owner` role directly, or nil.
     func firstOwner() async throws -> User?
+    /// The user whose user name is `userName` (case-insensitive), or nil.
+    func user(userName: String) async throws -> User?
+    /// The users with this external id, by identifier.
+    func users(externalID: String) async throws -> [User]
+    /// How many users exist, deactivated ones included.
+    func userCount() async throws -> Int
+    /// Up to `limit` users from position `offset` (0-based) in identifier order, deactivated ones included.
+    /// For SCIM's index-based paging only: it costs what skipping `offset` rows costs.
+    func users(offset: Int, limit: Int) async throws -> [User]
+    /// The SCIM attributes stored for each of the users that has any.
+    func scimAttributes(ofUsers ids: [Identifier]) async throws -> [Identifier: JSON]
+    /// Stores (or, with nil, clears) the user's SCIM attributes. Throws `notFound`.
+    func setSCIMAttributes(_ attributes: JSON?, ofUser id: Identifier) async throws
 }
 
 /// Groups and their members.
 public protocol GroupStore: Sendable {
-    /// Throws `conflict` when another group has the same name (compared case-insensitively).
+    /// Inserts the group at version 1. Throws `conflict` when another group has the same name (compared case-insensitively).
     func insertGroup(_ group: Group) async throws
     /// Throws `notFound(.group, id)`.
     func group(id: Identifier) async throws -> Group
     /// The group named `name` (case-insensitive), or nil.
     func group(name: String) async throws -> Group?
     func groups(page: PageRequest) async throws -> Page<Group>
-    /// Saves the name of an existing group. Throws `notFound`, or `conflict` for a taken name.
+    /// Saves the name, external id and SCIM ownership of an existing group and bumps its version.
+    /// Throws `notFound`, or `conflict` for a taken name.
     func updateGroup(_ group: Group) async throws
     /// Deletes the group with its memberships and role assignments. Throws `notFound`.
     func deleteGroup(id: Identifier) async throws
-    /// Adds the user to the group; returns false when it already was a member (nothing changes).
-    /// Throws `notFound` for an unknown group or user.
+    /// Adds the user to the group and bumps the group's version; returns false when it already was a member
+    /// (nothing changes). Throws `notFound` for an unknown group or user.
     func addMember(groupID: Identifier, userID: Identifier) async throws -> Bool
-    /// Returns false when the user was not a member.
+    /// Removes the user from the group and bumps the group's version; returns false when the user was not a member.
     func removeMember(groupID: Identifier, userID: Identifier) async throws -> Bool
     /// Whether the user is a member of the group.
     func isMember(groupID: Identifier, userID: Identifier) async throws -> Bool
@@ -45,6 +61,16 @@ public protocol GroupStore: Sendable {
     func allMembers(groupID: Identifier) async throws -> [User]
     /// Every group the user belongs to, by group identifier.
     func groups(ofUser userID: Identifier) async throws -> [Group]
+    /// The members of each of the groups, by user identifier (groups without members are absent).
+    func members(ofGroups groupIDs: [Identifier]) async throws -> [Identifier: [User]]
+    /// The groups of each of the users, by group identifier (users in no group are absent).
+    func groups(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [Group]]
+    /// How many groups exist.
+    func groupCount() async throws -> Int
+    /// Up to `limit` groups from position `offset` (0-based) in identifier order; for SCIM's index-based paging.
+    func groups(offset: Int, limit: Int) async throws -> [Group]
+    /// The groups with this external id, by identifier.
+    func groups(externalID: String) async throws -> [Group]
 }
 
 /// Roles.

@@ -25,24 +25,24 @@ extension StoreConformance {
         contract("users pages by identifier in both orders, seeking past the cursor") { store in
             let users = (0..<5).map { user("user\($0)") }
             try await store.withTransaction { tx in for user in users { try await tx.insertUser(user) } }
-            let first = try await store.read { try await $0.users(emails: nil, page: PageRequest(limit: 2)) }
+            let first = try await store.read { try await $0.users(emails: nil, includeInactive: true, page: PageRequest(limit: 2)) }
             #expect(first.items.map(\.id) == users[0..<2].map(\.id))
             #expect(first.hasMore)
-            let last = try await store.read { try await $0.users(emails: nil, page: PageRequest(limit: 2, after: users[3].id)) }
+            let last = try await store.read { try await $0.users(emails: nil, includeInactive: true, page: PageRequest(limit: 2, after: users[3].id)) }
             #expect(last.items.map(\.id) == [users[4].id])
             #expect(!last.hasMore)
             let descending = try await store.read {
-                try await $0.users(emails: nil, page: PageRequest(limit: 10, after: users[2].id, order: .descending))
+                try await $0.users(emails: nil, includeInactive: true, page: PageRequest(limit: 10, after: users[2].id, order: .descending))
             }
             #expect(descending.items.map(\.id) == [users[1].id, users[0].id])
-            let none = try await store.read { try await $0.users(emails: nil, page: PageRequest(limit: 0)) }
+            let none = try await store.read { try await $0.users(emails: nil, includeInactive: true, page: PageRequest(limit: 0)) }
             #expect(none.items.isEmpty && none.hasMore)
         },
         contract("users filters by email, case-insensitively") { store in
             let (ada, bob, cy) = (user("ada"), user("bob"), user("cy"))
             try await store.withTransaction { tx in for user in [ada, bob, cy] { try await tx.insertUser(user) } }
             let page = try await store.read {
-                try await $0.users(emails: ["CY@example.com", "ada@example.com", "nobody@example.com"], page: PageRequest(limit: 10))
+                try await $0.users(emails: ["CY@example.com", "ada@example.com", "nobody@example.com"], includeInactive: true, page: PageRequest(limit: 10))
             }
             #expect(page.items.map(\.id) == [ada.id, cy.id])
         },

@@ -37,7 +37,7 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardOutput.write(
                     Data(
                         """
-                        Roster created the owner \(bootstrap.owner.email) and this admin key, shown only once:
+                        Roster created the owner \(bootstrap.owner.email ?? bootstrap.owner.userName) and this admin key, shown only once:
 
                             \(key)
 

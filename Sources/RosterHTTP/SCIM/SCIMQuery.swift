@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import RosterModel
+import RosterSCIM
+import RosterService
+
+/// The query of a SCIM list or search (RFC 7644 §3.4.2, §3.4.3), and the attribute selection of any response.
+struct SCIMQuery {
+    var listQuery: SCIMListQuery
+    var attributes: [String]?
+    var excludedAttributes: [String]?
+
+    /// From URL parameters: `filter`, `startIndex`, `count`, `attributes`, `excludedAttributes`.
+    init(query request: Request) throws {
+        func value(_ name: String) -> String? { request.query.last { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value }
+        try self.init(
+            filter: value("filter"), startIndex: value("startIndex"), count: value("count"),
+            attributes: value("attributes"), excludedAttributes: value("excludedAttributes"))
+    }
+
+    /// From a `SearchRequest` body.
+    init(searchBody body: JSON) throws {
+        func text(_ name: String) -> String? {
+            switch body[member: name] {
+            case .string(let value)?: value
+            case .int(let value)?: String(value)
+            case .array(let values)?: values.compactMap(\.stringValue).joined(separator: ",")
+            default: nil
+            }
+        }
+        try self.init(
+            filter: text("filter"), startIndex: text("startIndex"), count: text("count"), attributes: text("attributes"),
+            excludedAttributes: text("excludedAttributes"))
+    }
+
+    private init(filter: String?, startIndex: String?, count: String?, attributes: String?, excludedAttributes: String?) throws {
+        func integer(_ raw: String?, _ name: String, default fallback: Int) throws -> Int {
+            guard let raw, !raw.isEmpty else { return fallback }
+            guard let value = Int(raw) else { throw SCIMError.invalidValue("'\(name)' must be an integer; got '\(raw)'.") }
+            return value
+        }
+        func list(_ raw: String?) -> [String]? {
+            raw.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        }
+        self.attributes = list(attributes)
+        self.excludedAttributes = list(excludedAttributes)
+        let excludesMembers = self.excludedAttributes?.contains { $0.caseInsensitiveCompare("members") == .orderedSame } ?? false
+        let selectsOthers = self.attributes.map { !$0.isEmpty && !$0.contains { $0.lowercased().hasPrefix("members") } } ?? false
+        listQuery = SCIMListQuery(
+            filter: filter.flatMap { $0.isEmpty ? nil : $0 }, startIndex: try integer(startIndex, "startIndex", default: 1),
+            count: try integer(count, "count", default: SCIMListQuery.defaultCount), includeMembers: !(excludesMembers || selectsOthers))
+    }
+
+    /// Whether responses should carry group members.
+    var includesMembers: Bool { listQuery.includeMembers }
+
+    /// The resource with only the attributes the client asked for.
+    func project(_ resource: JSON, type: SCIMResourceType) -> JSON {
+        SCIMProjection.project(resource, type: type, attributes: attributes, excludedAttributes: excludedAttributes)
+    }
+}
