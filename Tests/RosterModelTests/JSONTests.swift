@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+@testable import RosterModel
+
+@Suite struct JSONTests {
+    @Test("parsing keeps object members in the order they were written")
+    func memberOrder() throws {
+        let json = try JSON.parse(Data(#"{"zeta": 1, "alpha": {"b": true, "a": null}, "mid": [1, 2.5, "x"]}"#.utf8))
+        #expect(json.objectValue?.map(\.0) == ["zeta", "alpha", "mid"])
+        #expect(json[member: "ALPHA"]?.objectValue?.map(\.0) == ["b", "a"])
+        #expect(json[member: "mid"] == .array([.int(1), .double(2.5), .string("x")]))
+    }
+
+    @Test("strings decode every escape, surrogate pairs included, and serialize back")
+    func escapes() throws {
+        let json = try JSON.parse(Data(#""a\"b\\c\/d\n\t\u00e9\ud83d\ude00""#.utf8))
+        #expect(json == .string("a\"b\\c/d\n\té😀"))
+        #expect(try JSON.parse(Data(json.serialized.utf8)) == json)
+    }
+
+    @Test("text that is not JSON is refused with where it went wrong")
+    func invalid() {
+        for text in ["{", "[1,]", #"{"a" 1}"#, "tru", "01x", #""\ud800""#, "1 2", "{\"a\":1,}", "\"\u{01}\""] {
+            #expect(throws: JSON.SyntaxError.self, "\(text)") { try JSON.parse(Data(text.utf8)) }
+        }
+    }
+
+    @Test("nesting deeper than 128 levels is refused rather than exhausting the stack")
+    func depth() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSON.SyntaxError.self) { try JSON.parse(Data(deep.utf8)) }
+    }
+
+    @Test("a repeated key keeps its last value")
+    func repeatedKey() throws {
+        #expect(try JSON.parse(Data(#"{"a": 1, "a": 2}"#.utf8)) == .object([("a", .int(2))]))
+    }
+}
