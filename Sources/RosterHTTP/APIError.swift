@@ -117,6 +117,9 @@ public struct APIError: Error, Equatable, Sendable {
         case .group: "group"
         case .role: "role"
         case .adminKey: "admin API key"
+        case .project: "project"
+        case .serviceAccount: "service account"
+        case .invite: "invite"
         }
     }
 }

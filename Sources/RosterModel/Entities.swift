@@ -41,9 +41,30 @@ public enum PredefinedRole: String, Sendable, CaseIterable {
     }
 }
 
-/// The resource a role applies to; organization roles have `api.organization`.
+/// The resource a role applies to: `api.organization` for organization roles, `api.project` for project roles.
 public enum ResourceType {
     public static let organization = "api.organization"
+    public static let project = "api.project"
+}
+
+/// Where a role applies: the whole organization, or one project.
+public enum RoleScope: Hashable, Sendable {
+    case organization
+    case project(Identifier)
+
+    /// The `resource_type` of roles in this scope.
+    public var resourceType: String {
+        switch self {
+        case .organization: ResourceType.organization
+        case .project: ResourceType.project
+        }
+    }
+
+    /// The project, for a project scope.
+    public var projectID: Identifier? {
+        if case .project(let id) = self { return id }
+        return nil
+    }
 }
 
 /// A person in the organization.
@@ -148,11 +169,17 @@ public struct Role: Hashable, Sendable {
     public var updatedAt: Int
     /// The user who created the role; nil for predefined and imported roles, or once that user is deleted.
     public var createdBy: UserReference?
+    /// The project a project role belongs to; nil for organization roles.
+    public var projectID: Identifier?
+
+    /// Where the role applies.
+    public var scope: RoleScope { projectID.map(RoleScope.project) ?? .organization }
 
     public init(
         id: Identifier, name: String, description: String?, permissions: [String], resourceType: String,
-        isPredefined: Bool, createdAt: Int, updatedAt: Int, createdBy: UserReference?
+        isPredefined: Bool, createdAt: Int, updatedAt: Int, createdBy: UserReference?, projectID: Identifier? = nil
     ) {
+        self.projectID = projectID
         self.id = id
         self.name = name
         self.description = description

@@ -7,6 +7,9 @@ public enum IdentifierKind: String, Sendable, CaseIterable {
     case group = "group_"
     case role = "role_"
     case adminKey = "key_"
+    case project = "proj_"
+    case serviceAccount = "svc_acct_"
+    case invite = "invite-"
 
     /// The prefix every identifier of this kind starts with.
     public var prefix: String { rawValue }

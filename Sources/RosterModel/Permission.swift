@@ -31,6 +31,26 @@ public enum Permission {
         Entry(name: "api.scim.write", summary: "Provision users and groups over SCIM."),
     ]
 
+    /// The project-level permissions: what a project role (`resource_type: api.project`) may hold, inside its project.
+    public static let project: [Entry] = [
+        Entry(name: "api.model.request", summary: "Call models in the project."),
+        Entry(name: "api.project.users.read", summary: "List and retrieve the project's users."),
+        Entry(name: "api.project.users.write", summary: "Add, change and remove the project's users."),
+        Entry(name: "api.project.groups.read", summary: "List and retrieve the groups with access to the project."),
+        Entry(name: "api.project.groups.write", summary: "Give groups access to the project and take it away."),
+        Entry(name: "api.project.roles.read", summary: "List and retrieve the project's roles."),
+        Entry(name: "api.project.roles.write", summary: "Create, update and delete the project's custom roles."),
+        Entry(name: "api.project.role_assignments.read", summary: "List the project roles of users and groups."),
+        Entry(name: "api.project.role_assignments.write", summary: "Assign and unassign project roles."),
+        Entry(name: "api.project.service_accounts.read", summary: "List and retrieve the project's service accounts."),
+        Entry(name: "api.project.service_accounts.write", summary: "Create, update and delete the project's service accounts."),
+        Entry(name: "api.organization.projects.api_keys.read", summary: "List and retrieve the project's API keys."),
+        Entry(name: "api.organization.projects.api_keys.write", summary: "Create and delete the project's API keys."),
+    ]
+
+    /// The names of the project-level permissions.
+    public static let projectNames: Set<String> = Set(project.map(\.name))
+
     /// The names of the organization-level permissions.
     public static let organizationNames: Set<String> = Set(organization.map(\.name))
 

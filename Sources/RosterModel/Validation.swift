@@ -14,7 +14,16 @@ public enum Validation {
 
     /// The sorted, de-duplicated permissions, or the first permission that is not in the organization catalogue.
     public static func organizationPermissions(_ raw: [String]) -> Result<[String], UnknownPermission> {
-        for permission in raw where !Permission.organizationNames.contains(permission) {
+        permissions(raw, in: Permission.organizationNames)
+    }
+
+    /// The sorted, de-duplicated permissions of a role in `scope`, or the first one the scope's catalogue lacks.
+    public static func permissions(_ raw: [String], for scope: RoleScope) -> Result<[String], UnknownPermission> {
+        permissions(raw, in: scope == .organization ? Permission.organizationNames : Permission.projectNames)
+    }
+
+    private static func permissions(_ raw: [String], in catalogue: Set<String>) -> Result<[String], UnknownPermission> {
+        for permission in raw where !catalogue.contains(permission) {
             return .failure(UnknownPermission(name: permission))
         }
         return .success(Array(Set(raw)).sorted())

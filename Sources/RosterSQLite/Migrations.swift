@@ -134,6 +134,80 @@ enum Migrations {
             "ALTER TABLE groups ADD COLUMN updated_at INTEGER",
             "UPDATE groups SET updated_at = created_at",
         ], seed: nil),
+        Migration(version: 3, statements: [
+            // Projects, their members, the groups with access, service accounts and invites.
+            """
+            CREATE TABLE projects (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                archived_at INTEGER,
+                external_key_id TEXT,
+                residency TEXT
+            ) WITHOUT ROWID
+            """,
+            // The default list hides archived projects.
+            "CREATE INDEX projects_active ON projects (id) WHERE archived_at IS NULL",
+            // Project roles belong to their project and go with it; names are unique per project.
+            "ALTER TABLE roles ADD COLUMN project_id TEXT REFERENCES projects (id) ON DELETE CASCADE",
+            "DROP INDEX roles_name",
+            "CREATE UNIQUE INDEX roles_name ON roles (resource_type, coalesce(project_id, ''), name_key)",
+            "CREATE INDEX roles_project ON roles (project_id, id)",
+            """
+            CREATE TABLE project_members (
+                project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                added_at INTEGER NOT NULL,
+                PRIMARY KEY (project_id, user_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX project_members_user ON project_members (user_id, project_id)",
+            """
+            CREATE TABLE project_groups (
+                project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (project_id, group_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX project_groups_group ON project_groups (group_id, project_id)",
+            """
+            CREATE TABLE service_accounts (
+                id TEXT PRIMARY KEY,
+                project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX service_accounts_project ON service_accounts (project_id, id)",
+            """
+            CREATE TABLE service_account_keys (
+                id TEXT PRIMARY KEY,
+                service_account_id TEXT NOT NULL REFERENCES service_accounts (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                secret_hash BLOB NOT NULL,
+                redacted_value TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            "CREATE UNIQUE INDEX service_account_keys_hash ON service_account_keys (secret_hash)",
+            "CREATE INDEX service_account_keys_account ON service_account_keys (service_account_id)",
+            """
+            CREATE TABLE invites (
+                id TEXT PRIMARY KEY,
+                email TEXT NOT NULL,
+                email_key TEXT NOT NULL,
+                role TEXT NOT NULL,
+                projects TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                accepted_at INTEGER
+            ) WITHOUT ROWID
+            """,
+            // Accepting finds the pending invites of an email.
+            "CREATE INDEX invites_email ON invites (email_key, id)",
+        ], seed: nil),
     ]
 
     /// Brings the database up to the newest version.

@@ -37,13 +37,14 @@ extension SQLiteTransaction: AssignmentStore {
         ).isEmpty
     }
 
-    func roles(ofGroup groupID: Identifier, page: PageRequest) async throws -> Page<AssignedRole> {
+    func roles(ofGroup groupID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole> {
         var binds: [SQLiteData] = [.text(groupID.rawValue)]
+        let projectCondition = Self.projectCondition(scope, binds: &binds)
         let (condition, tail) = keyset("gr.role_id", page, binds: &binds)
         let rows = try await query(
             """
             SELECT \(Self.roleColumns) FROM group_roles gr JOIN roles r ON r.id = gr.role_id \(Self.creatorJoin)
-            WHERE gr.group_id = ?\(condition)\(tail)
+            WHERE gr.group_id = ?\(projectCondition)\(condition)\(tail)
             """, binds)
         let roles = try rows.map { AssignedRole(role: try Self.role(from: $0), sources: [.group(groupID)]) }
         return Page(rows: roles, limit: page.limit)
@@ -73,10 +74,12 @@ extension SQLiteTransaction: AssignmentStore {
         return AssignedRole(role: try role(from: row), sources: ordered)
     }
 
-    func roles(ofUser userID: Identifier, page: PageRequest) async throws -> Page<AssignedRole> {
+    func roles(ofUser userID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole> {
         var binds: [SQLiteData] = [.text(userID.rawValue), .text(userID.rawValue)]
+        let projectCondition = Self.projectCondition(scope, binds: &binds)
         let (condition, tail) = keyset("s.role_id", page, binds: &binds)
-        let rows = try await query("\(Self.userRoleSources) WHERE 1 = 1\(condition) GROUP BY s.role_id\(tail)", binds)
+        let rows = try await query(
+            "\(Self.userRoleSources) WHERE 1 = 1\(projectCondition)\(condition) GROUP BY s.role_id\(tail)", binds)
         return Page(rows: try rows.map(Self.assignedRole(from:)), limit: page.limit)
     }
 

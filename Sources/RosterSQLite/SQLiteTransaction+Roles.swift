@@ -7,7 +7,7 @@ extension SQLiteTransaction: RoleStore {
     /// Role columns with the creator's name and email; use with `roleSource`.
     static let roleColumns = """
         r.id, r.name, r.description, r.permissions, r.resource_type, r.is_predefined, r.created_at, r.updated_at,
-        r.created_by, cu.name AS creator_name, cu.email AS creator_email
+        r.created_by, cu.name AS creator_name, cu.email AS creator_email, r.project_id
         """
     static let roleSource = "roles r \(creatorJoin)"
     /// Joins the creator of role `r`, for `roleColumns`.
@@ -25,7 +25,8 @@ extension SQLiteTransaction: RoleStore {
             id: try row.identifier("id"), name: try row.string("name"), description: row.optionalString("description"),
             permissions: permissions, resourceType: try row.string("resource_type"),
             isPredefined: try row.bool("is_predefined"), createdAt: try row.int("created_at"),
-            updatedAt: try row.int("updated_at"), createdBy: creator)
+            updatedAt: try row.int("updated_at"), createdBy: creator,
+            projectID: row.optionalString("project_id").map(Identifier.init(trusted:)))
     }
 
     private static func encode(_ permissions: [String]) throws -> SQLiteData {
@@ -35,13 +36,15 @@ extension SQLiteTransaction: RoleStore {
     func insertRole(_ role: Role) async throws {
         try await query(
             """
-            INSERT INTO roles (id, name, name_key, description, permissions, resource_type, is_predefined, created_at, updated_at, created_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO roles (id, name, name_key, description, permissions, resource_type, is_predefined, created_at, updated_at,
+                               created_by, project_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(role.id.rawValue), .text(role.name), .text(Validation.comparisonKey(role.name)), role.description.map(SQLiteData.text) ?? .null,
                 try Self.encode(role.permissions), .text(role.resourceType), .integer(role.isPredefined ? 1 : 0),
                 .integer(role.createdAt), .integer(role.updatedAt), role.createdBy.map { .text($0.id.rawValue) } ?? .null,
+                .optional(role.projectID?.rawValue),
             ],
             conflictMessage: "A role named '\(role.name)' already exists.")
     }
@@ -52,11 +55,20 @@ extension SQLiteTransaction: RoleStore {
         return try Self.role(from: row)
     }
 
-    func role(name: String, resourceType: String) async throws -> Role? {
-        try await query(
-            "SELECT \(Self.roleColumns) FROM \(Self.roleSource) WHERE r.resource_type = ? AND r.name_key = ?",
-            [.text(resourceType), .text(Validation.comparisonKey(name))]
+    func role(name: String, scope: RoleScope) async throws -> Role? {
+        var binds: [SQLiteData] = [.text(scope.resourceType), .text(Validation.comparisonKey(name))]
+        let projectCondition = Self.projectCondition(scope, binds: &binds)
+        return try await query(
+            "SELECT \(Self.roleColumns) FROM \(Self.roleSource) WHERE r.resource_type = ? AND r.name_key = ?\(projectCondition)",
+            binds
         ).first.map(Self.role(from:))
+    }
+
+    /// The condition that keeps the roles of `scope`, appending its bind.
+    static func projectCondition(_ scope: RoleScope, binds: inout [SQLiteData], column: String = "r.project_id") -> String {
+        guard let projectID = scope.projectID else { return " AND \(column) IS NULL" }
+        binds.append(.text(projectID.rawValue))
+        return " AND \(column) = ?"
     }
 
     func role(predefined: PredefinedRole) async throws -> Role {
@@ -67,11 +79,14 @@ extension SQLiteTransaction: RoleStore {
         return try Self.role(from: row)
     }
 
-    func roles(resourceType: String, page: PageRequest) async throws -> Page<Role> {
-        var binds: [SQLiteData] = [.text(resourceType)]
+    func roles(scope: RoleScope, page: PageRequest) async throws -> Page<Role> {
+        var binds: [SQLiteData] = []
+        let projectCondition = Self.projectCondition(scope, binds: &binds)
+        binds.append(.text(scope.resourceType))
         let (condition, tail) = keyset("r.id", page, binds: &binds)
         let rows = try await query(
-            "SELECT \(Self.roleColumns) FROM \(Self.roleSource) WHERE r.resource_type = ?\(condition)\(tail)", binds)
+            "SELECT \(Self.roleColumns) FROM \(Self.roleSource) WHERE 1 = 1\(projectCondition) AND r.resource_type = ?\(condition)\(tail)",
+            binds)
         return Page(rows: try rows.map(Self.role(from:)), limit: page.limit)
     }
 

@@ -17,7 +17,7 @@ extension Organization {
     public func roles(ofGroup groupID: Identifier, page: PageRequest) async throws -> Page<AssignedRole> {
         try await store.read { tx in
             _ = try await tx.group(id: groupID)
-            return try await tx.roles(ofGroup: groupID, page: page)
+            return try await tx.roles(ofGroup: groupID, scope: .organization, page: page)
         }
     }
 
@@ -65,7 +65,7 @@ extension Organization {
     public func roles(ofUser userID: Identifier, page: PageRequest) async throws -> Page<AssignedRole> {
         try await store.read { tx in
             _ = try await tx.user(id: userID)
-            return try await tx.roles(ofUser: userID, page: page)
+            return try await tx.roles(ofUser: userID, scope: .organization, page: page)
         }
     }
 

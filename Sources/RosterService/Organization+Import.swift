@@ -18,7 +18,7 @@ extension Organization {
                 let param = "roles[\(index)]"
                 let name = try Self.validName(entry.name, param: "\(param).name")
                 let permissions = try Self.inFile(param) { try Self.validPermissions(entry.permissions) }
-                if var role = try await tx.role(name: name, resourceType: ResourceType.organization) {
+                if var role = try await tx.role(name: name, scope: .organization) {
                     try Self.inFile(param) { try Self.refuseIfPredefined(role, "changed by an import") }
                     role.description = entry.description
                     role.permissions = permissions
@@ -112,7 +112,7 @@ extension Organization {
     /// roles and groups by name, every list sorted, so that two exports of one organization are identical.
     public func exportFile() async throws -> OrganizationFile {
         try await store.read { tx in
-            let roles = try await Self.everyPage(by: \.id) { try await tx.roles(resourceType: ResourceType.organization, page: $0) }
+            let roles = try await Self.everyPage(by: \.id) { try await tx.roles(scope: .organization, page: $0) }
             let users = try await Self.everyPage(by: \.id) { try await tx.users(emails: nil, includeInactive: true, page: $0) }
             let groups = try await Self.everyPage(by: \.id) { try await tx.groups(page: $0) }
             var file = OrganizationFile(
@@ -144,17 +144,17 @@ extension Organization {
     private static func allRoles(of principal: Principal, in tx: any StoreTransaction) async throws -> [Role] {
         switch principal {
         case .user(let userID):
-            return try await everyPage(by: \.role.id) { try await tx.roles(ofUser: userID, page: $0) }
+            return try await everyPage(by: \.role.id) { try await tx.roles(ofUser: userID, scope: .organization, page: $0) }
                 .filter { $0.sources.contains(principal) }.map(\.role)
         case .group(let groupID):
-            return try await everyPage(by: \.role.id) { try await tx.roles(ofGroup: groupID, page: $0) }.map(\.role)
+            return try await everyPage(by: \.role.id) { try await tx.roles(ofGroup: groupID, scope: .organization, page: $0) }.map(\.role)
         }
     }
 
     private static func roleIDs(_ names: [String], param: String, in tx: any StoreTransaction) async throws -> Set<Identifier> {
         var ids: Set<Identifier> = []
         for (index, name) in names.enumerated() {
-            guard let role = try await tx.role(name: name, resourceType: ResourceType.organization) else {
+            guard let role = try await tx.role(name: name, scope: .organization) else {
                 throw ServiceError.invalid("No organization role is named '\(name)'; list it under 'roles'.", param: "\(param)[\(index)]")
             }
             ids.insert(role.id)

@@ -28,7 +28,7 @@ extension Organization {
     }
 
     public func roles(page: PageRequest) async throws -> Page<Role> {
-        try await store.read { try await $0.roles(resourceType: ResourceType.organization, page: page) }
+        try await store.read { try await $0.roles(scope: .organization, page: page) }
     }
 
     /// Changes the fields given (nil leaves a field as it is); predefined roles cannot be changed.

@@ -75,16 +75,17 @@ public protocol GroupStore: Sendable {
 
 /// Roles.
 public protocol RoleStore: Sendable {
-    /// Throws `conflict` when a role of the same resource type has the same name (compared case-insensitively).
+    /// Throws `conflict` when a role of the same scope (the organization, or one project) has the same name
+    /// (compared case-insensitively).
     func insertRole(_ role: Role) async throws
     /// Throws `notFound(.role, id)`.
     func role(id: Identifier) async throws -> Role
-    /// The role of `resourceType` named `name` (case-insensitive), or nil.
-    func role(name: String, resourceType: String) async throws -> Role?
+    /// The role of `scope` named `name` (case-insensitive), or nil.
+    func role(name: String, scope: RoleScope) async throws -> Role?
     /// The predefined organization role `predefined`. Throws `notFound` only on a store that was never migrated.
     func role(predefined: PredefinedRole) async throws -> Role
-    /// Roles of `resourceType`, paged by identifier.
-    func roles(resourceType: String, page: PageRequest) async throws -> Page<Role>
+    /// The roles of `scope`, paged by identifier.
+    func roles(scope: RoleScope, page: PageRequest) async throws -> Page<Role>
     /// Saves name, description, permissions and `updatedAt`. Throws `notFound`, or `conflict` for a taken name.
     func updateRole(_ role: Role) async throws
     /// Deletes the role and every assignment of it. Throws `notFound`.
@@ -100,10 +101,10 @@ public protocol AssignmentStore: Sendable {
     func unassign(roleID: Identifier, from principal: Principal) async throws -> Bool
     /// Whether the principal holds the role directly (for a user, not counting its groups).
     func isAssigned(roleID: Identifier, to principal: Principal) async throws -> Bool
-    /// The roles assigned to the group, paged by role identifier; each has the group as its only source.
-    func roles(ofGroup groupID: Identifier, page: PageRequest) async throws -> Page<AssignedRole>
-    /// The roles a user holds, directly or through its groups, paged by role identifier, with every source.
-    func roles(ofUser userID: Identifier, page: PageRequest) async throws -> Page<AssignedRole>
+    /// The roles of `scope` assigned to the group, paged by role identifier; each has the group as its only source.
+    func roles(ofGroup groupID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole>
+    /// The roles of `scope` a user holds, directly or through its groups, paged by role identifier, with every source.
+    func roles(ofUser userID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole>
     /// The role as the user holds it, with every source, or nil when the user holds it in no way.
     func assignedRole(_ roleID: Identifier, user userID: Identifier) async throws -> AssignedRole?
 }

@@ -50,7 +50,7 @@ extension StoreConformance {
                 _ = try await tx.assign(roleID: both.id, to: .group(ops.id))
             }
             let reader = try await store.read { try await $0.role(predefined: .reader) }
-            let page = try await store.read { try await $0.roles(ofUser: ada.id, page: PageRequest(limit: 10)) }
+            let page = try await store.read { try await $0.roles(ofUser: ada.id, scope: .organization, page: PageRequest(limit: 10)) }
             let sources = Dictionary(uniqueKeysWithValues: page.items.map { ($0.role.id, $0.sources) })
             #expect(page.items.map(\.role.id) == [reader.id, direct.id, inherited.id, both.id])
             #expect(sources[direct.id] == [.user(ada.id)])
@@ -72,11 +72,11 @@ extension StoreConformance {
                     _ = try await tx.assign(roleID: role.id, to: .user(ada.id))
                 }
             }
-            let page = try await store.read { try await $0.roles(ofUser: ada.id, page: PageRequest(limit: 2, after: roles[0].id)) }
+            let page = try await store.read { try await $0.roles(ofUser: ada.id, scope: .organization, page: PageRequest(limit: 2, after: roles[0].id)) }
             #expect(page.items.map(\.role.id) == [roles[1].id, roles[2].id])
             #expect(page.hasMore)
             let descending = try await store.read {
-                try await $0.roles(ofUser: ada.id, page: PageRequest(limit: 10, after: roles[1].id, order: .descending))
+                try await $0.roles(ofUser: ada.id, scope: .organization, page: PageRequest(limit: 10, after: roles[1].id, order: .descending))
             }
             #expect(descending.items.map(\.role.id) == [roles[0].id] + [try await store.read { try await $0.role(predefined: .reader) }.id])
         },
@@ -98,7 +98,7 @@ extension StoreConformance {
                     _ = try await tx.assign(roleID: role.id, to: .group(team.id))
                 }
             }
-            let page = try await store.read { try await $0.roles(ofGroup: team.id, page: PageRequest(limit: 2)) }
+            let page = try await store.read { try await $0.roles(ofGroup: team.id, scope: .organization, page: PageRequest(limit: 2)) }
             #expect(page.items.map(\.role.id) == [roles[0].id, roles[1].id])
             #expect(page.items.allSatisfy { $0.sources == [.group(team.id)] })
             #expect(page.hasMore)

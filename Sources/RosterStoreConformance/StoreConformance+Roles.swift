@@ -12,7 +12,7 @@ extension StoreConformance {
                 #expect(role.resourceType == ResourceType.organization)
                 #expect(role.permissions == predefined.permissions)
             }
-            let listed = try await store.read { try await $0.roles(resourceType: ResourceType.organization, page: PageRequest(limit: 10)) }
+            let listed = try await store.read { try await $0.roles(scope: .organization, page: PageRequest(limit: 10)) }
             #expect(listed.items.map(\.name) == ["owner", "reader"])
         },
         contract("an inserted role reads back with its creator") { store in
@@ -23,7 +23,7 @@ extension StoreConformance {
                 try await tx.insertRole(custom)
             }
             #expect(try await store.read { try await $0.role(id: custom.id) } == custom)
-            #expect(try await store.read { try await $0.role(name: "custom", resourceType: ResourceType.organization) }?.id == custom.id)
+            #expect(try await store.read { try await $0.role(name: "custom", scope: .organization) }?.id == custom.id)
             await expectNotFound { _ = try await store.read { try await $0.role(id: .make(.role)) } }
         },
         contract("role names are unique within a resource type, case-insensitively") { store in
@@ -61,8 +61,8 @@ extension StoreConformance {
             }
             try await store.withTransaction { try await $0.deleteRole(id: custom.id) }
             try await store.read { tx async throws in
-                #expect(try await tx.roles(ofGroup: team.id, page: PageRequest(limit: 10)).items.isEmpty)
-                #expect(try await tx.roles(ofUser: ada.id, page: PageRequest(limit: 10)).items.map(\.role.name) == ["reader"])
+                #expect(try await tx.roles(ofGroup: team.id, scope: .organization, page: PageRequest(limit: 10)).items.isEmpty)
+                #expect(try await tx.roles(ofUser: ada.id, scope: .organization, page: PageRequest(limit: 10)).items.map(\.role.name) == ["reader"])
             }
             await expectNotFound { try await store.withTransaction { try await $0.deleteRole(id: custom.id) } }
         },

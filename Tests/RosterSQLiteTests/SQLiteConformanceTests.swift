@@ -53,7 +53,7 @@ func withTemporaryDatabase<T>(_ body: (String) async throws -> T) async throws -
             let owner = try await first.read { try await $0.role(predefined: .owner) }
             try await first.close()
             let second = try await SQLiteDatastore.open(.init(path: path))
-            let roles = try await second.read { try await $0.roles(resourceType: "api.organization", page: PageRequest(limit: 10)) }
+            let roles = try await second.read { try await $0.roles(scope: .organization, page: PageRequest(limit: 10)) }
             #expect(roles.items.map(\.id) == [owner.id, try await second.read { try await $0.role(predefined: .reader) }.id])
             try await second.close()
         }
