@@ -144,3 +144,18 @@ public struct Invite: Hashable, Sendable {
         return now >= expiresAt ? .expired : .pending
     }
 }
+
+/// A service account's API key as stored: never the secret, only its hash (kept by the store).
+public struct ServiceAccountKey: Hashable, Sendable {
+    public var id: Identifier
+    public var name: String
+    public var redactedValue: String
+    public var createdAt: Int
+
+    public init(id: Identifier, name: String, redactedValue: String, createdAt: Int) {
+        self.id = id
+        self.name = name
+        self.redactedValue = redactedValue
+        self.createdAt = createdAt
+    }
+}

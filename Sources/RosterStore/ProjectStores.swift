@@ -1,0 +1,68 @@
+import RosterModel
+
+/// Projects, their members and the groups with access to them.
+public protocol ProjectStore: Sendable {
+    func insertProject(_ project: Project) async throws
+    /// Throws `notFound(.project, id)`.
+    func project(id: Identifier) async throws -> Project
+    /// Projects in identifier order; archived ones only when `includeArchived`.
+    func projects(includeArchived: Bool, page: PageRequest) async throws -> Page<Project>
+    /// Saves the name, external key id, residency and archive time of an existing project. Throws `notFound`.
+    func updateProject(_ project: Project) async throws
+
+    /// Makes the user a direct member of the project; returns false when it already was (nothing changes).
+    /// Throws `notFound` for an unknown project or user.
+    func addProjectMember(projectID: Identifier, userID: Identifier, addedAt: Int) async throws -> Bool
+    /// Ends the user's direct membership; returns false when it was not a member. Role assignments are untouched.
+    func removeProjectMember(projectID: Identifier, userID: Identifier) async throws -> Bool
+    /// The user's direct membership, with the predefined project role it holds directly; nil when not a member.
+    func projectMember(projectID: Identifier, userID: Identifier) async throws -> ProjectMember?
+    /// The project's direct members, paged by user identifier.
+    func projectMembers(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectMember>
+    /// The projects the user is a direct member of, in project identifier order, with its predefined role in each.
+    func projects(ofUser userID: Identifier) async throws -> [(project: Project, role: PredefinedProjectRole?)]
+
+    /// Gives the group access to the project; returns false when it already had it (nothing changes).
+    /// Throws `notFound` for an unknown project or group.
+    func addProjectGroup(projectID: Identifier, groupID: Identifier, createdAt: Int) async throws -> Bool
+    /// Takes the group's access away; returns false when it had none. Role assignments are untouched.
+    func removeProjectGroup(projectID: Identifier, groupID: Identifier) async throws -> Bool
+    /// The group's access to the project, or nil.
+    func projectGroup(projectID: Identifier, groupID: Identifier) async throws -> ProjectGroup?
+    /// The groups with access to the project, paged by group identifier.
+    func projectGroups(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectGroup>
+    /// Whether the user belongs to a group with access to the project.
+    func hasGroupAccess(projectID: Identifier, userID: Identifier) async throws -> Bool
+    /// Removes every assignment of the project's roles from the principal (a user leaving the project, a group
+    /// losing access).
+    func removeProjectRoleAssignments(projectID: Identifier, from principal: Principal) async throws
+}
+
+/// Service accounts of projects and their API keys, stored by the hash of the secret.
+public protocol ServiceAccountStore: Sendable {
+    /// Inserts the account and, when given, its API key. Throws `notFound` for an unknown project.
+    func insertServiceAccount(_ account: ServiceAccount, key: (key: ServiceAccountKey, secretHash: [UInt8])?) async throws
+    /// Throws `notFound(.serviceAccount, id)` when there is no such account in that project.
+    func serviceAccount(id: Identifier, projectID: Identifier) async throws -> ServiceAccount
+    /// The project's service accounts, paged by identifier.
+    func serviceAccounts(projectID: Identifier, page: PageRequest) async throws -> Page<ServiceAccount>
+    /// Saves the name and role of an existing account. Throws `notFound`.
+    func updateServiceAccount(_ account: ServiceAccount) async throws
+    /// Deletes the account with its keys. Throws `notFound`.
+    func deleteServiceAccount(id: Identifier) async throws
+}
+
+/// Invitations to the organization.
+public protocol InviteStore: Sendable {
+    func insertInvite(_ invite: Invite) async throws
+    /// Throws `notFound(.invite, id)`.
+    func invite(id: Identifier) async throws -> Invite
+    /// Invites in identifier order.
+    func invites(page: PageRequest) async throws -> Page<Invite>
+    /// Throws `notFound`.
+    func deleteInvite(id: Identifier) async throws
+    /// The invites for `email` (case-insensitive) that were not accepted yet, in identifier order.
+    func unacceptedInvites(email: String) async throws -> [Invite]
+    /// Records that the invite was accepted at `time`. Throws `notFound`.
+    func markInviteAccepted(id: Identifier, at time: Int) async throws
+}
