@@ -4,12 +4,13 @@ import RosterStore
 import SQLiteNIO
 
 extension SQLiteTransaction: UserStore {
-    /// The user columns, with the predefined role the user holds directly: `min` picks `owner` over `reader`.
+    /// The user columns, with the predefined organization role the user holds directly: `min` picks `owner` over
+    /// `reader`; project roles do not count.
     static let userColumns = """
         u.id, u.email, u.name, u.created_at, u.is_scim_managed, u.technical_level, u.developer_persona,
         u.user_name, u.external_id, u.active, u.version, u.updated_at,
         (SELECT min(r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-          WHERE ur.user_id = u.id AND r.is_predefined = 1) AS role
+          WHERE ur.user_id = u.id AND r.is_predefined = 1 AND r.project_id IS NULL) AS role
         """
 
     static func user(from row: SQLiteRow) throws -> User {

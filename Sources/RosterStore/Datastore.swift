@@ -120,7 +120,8 @@ public protocol AdminKeyStore: Sendable {
 }
 
 /// Everything a transaction can read and write.
-public typealias StoreTransaction = UserStore & GroupStore & RoleStore & AssignmentStore & AdminKeyStore
+public typealias StoreTransaction = UserStore & GroupStore & RoleStore & AssignmentStore & AdminKeyStore & ProjectStore
+    & ServiceAccountStore & InviteStore
 
 /// A Roster datastore: every read and write happens inside one of its transactions.
 public protocol Datastore: Sendable {
