@@ -16,6 +16,15 @@ served=(
   list-roles create-role retrieve-role update-role delete-role
   list-users retrieve-user modify-user delete-user
   list-user-role-assignments assign-user-role retrieve-user-role unassign-user-role
+  list-projects create-project retrieve-project modify-project archive-project
+  list-project-users create-project-user retrieve-project-user modify-project-user delete-project-user
+  list-project-groups add-project-group retrieve-project-group remove-project-group
+  list-project-service-accounts create-project-service-account retrieve-project-service-account
+  update-project-service-account delete-project-service-account
+  list-project-roles create-project-role retrieve-project-role update-project-role delete-project-role
+  list-project-user-role-assignments assign-project-user-role retrieve-project-user-role unassign-project-user-role
+  list-project-group-role-assignments assign-project-group-role retrieve-project-group-role unassign-project-group-role
+  list-invites inviteUser retrieve-invite delete-invite
 )
 
 if [ ! -x "$venv/bin/python" ]; then

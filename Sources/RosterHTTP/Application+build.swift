@@ -18,6 +18,10 @@ public func buildRouter(organization: Organization, answerWrongMethods: Bool = t
     GroupsController(organization: organization).addRoutes(to: api)
     RolesController(organization: organization).addRoutes(to: api)
     UsersController(organization: organization).addRoutes(to: api)
+    ProjectsController(organization: organization).addRoutes(to: api)
+    InvitesController(organization: organization).addRoutes(to: api)
+    let projectAPI = router.group("v1/projects").add(middleware: AuthMiddleware(organization: organization))
+    ProjectRolesController(organization: organization).addRoutes(to: projectAPI)
     let scim = router.group("scim/v2").add(middleware: AuthMiddleware(organization: organization))
     SCIMController(organization: organization).addRoutes(to: scim)
     if answerWrongMethods { addMethodNotAllowed(to: router) }

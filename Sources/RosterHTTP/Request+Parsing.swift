@@ -15,20 +15,38 @@ struct ListRules {
 }
 
 extension Request {
-    /// Query parameters, percent-decoded (keys too, so `emails%5B%5D` is `emails[]`), in request order.
-    var query: [(key: String, value: String)] {
+    /// Query parameters, percent-decoded (keys too, so `emails%5B%5D` is `emails[]`), in request order. A `+`
+    /// stays a `+`, so that `emails=a+b@example.com` means that address.
+    var query: [(key: String, value: String)] { queryParameters(plusIsSpace: false) }
+
+    /// Query parameters decoded as an HTML form: `+` is a space.
+    var formQuery: [(key: String, value: String)] { queryParameters(plusIsSpace: true) }
+
+    private func queryParameters(plusIsSpace: Bool) -> [(key: String, value: String)] {
         guard let query = uri.query, !query.isEmpty else { return [] }
         return query.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(parts[0])
-            let value = parts.count > 1 ? String(parts[1]) : ""
-            return (key.removingPercentEncoding ?? key, value.removingPercentEncoding ?? value)
+            func decode(_ raw: Substring) -> String {
+                let text = plusIsSpace ? raw.replacingOccurrences(of: "+", with: " ") : String(raw)
+                return text.removingPercentEncoding ?? text
+            }
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
         }
     }
 
     /// The last value of a query parameter.
     func queryValue(_ name: String) -> String? {
         query.last { $0.key == name }?.value
+    }
+
+    /// A boolean query parameter: `true` or `false`, `defaultValue` when absent; anything else is a 400 naming it.
+    func boolQuery(_ name: String, default defaultValue: Bool = false) throws -> Bool {
+        guard let raw = queryValue(name) else { return defaultValue }
+        switch raw {
+        case "true": return true
+        case "false": return false
+        default: throw APIError.invalid("'\(name)' must be 'true' or 'false'; got '\(raw)'.", param: name)
+        }
     }
 
     /// The page a list request asks for; a bad `limit`, `order` or `after` is a 400 naming it.

@@ -38,17 +38,28 @@ struct UsersController {
         guard emails.count <= Self.maximumEmailFilter else {
             throw APIError.invalid("'emails' takes at most \(Self.maximumEmailFilter) addresses; got \(emails.count).", param: "emails")
         }
+        let includesProjects = try Self.includesProjects(request)
         let page = try await organization.users(emails: emails.isEmpty ? nil : emails, page: pageRequest)
-        return .json(
-            .object([
-                ("object", "list"), ("data", .array(page.items.map(Wire.user))),
-                ("first_id", .optional(page.items.first?.id.rawValue)), ("last_id", .optional(page.items.last?.id.rawValue)),
-                ("has_more", .bool(page.hasMore)),
-            ]))
+        guard includesProjects else { return .json(Wire.rangeList(page, id: \.id, Wire.user)) }
+        let projects = try await organization.projects(ofUsers: page.items.map(\.id))
+        return .json(Wire.rangeList(page, id: \.id) { Wire.user($0, projects: projects[$0.id] ?? []) })
     }
 
     @Sendable func retrieve(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        .json(Wire.user(try await organization.user(id: context.identifier("user_id", .user))))
+        let includesProjects = try Self.includesProjects(request)
+        let user = try await organization.user(id: context.identifier("user_id", .user))
+        guard includesProjects else { return .json(Wire.user(user)) }
+        return .json(Wire.user(user, projects: try await organization.projects(ofUsers: [user.id])[user.id] ?? []))
+    }
+
+    /// Whether `include[]=projects` (the SDK's form) or `include=projects` asks for each user's `projects`;
+    /// any other value of `include` is a 400.
+    static func includesProjects(_ request: Request) throws -> Bool {
+        let values = request.query.filter { $0.key == "include" || $0.key == "include[]" }.map(\.value)
+        if let other = values.first(where: { $0 != "projects" }) {
+            throw APIError.invalid("'include' accepts only 'projects'; got '\(other)'.", param: "include")
+        }
+        return !values.isEmpty
     }
 
     @Sendable func modify(_ request: Request, context: RosterRequestContext) async throws -> Response {

@@ -81,6 +81,15 @@ enum Wire {
         return .object([("object", "list"), ("data", .array(page.items.map(item))), ("has_more", .bool(page.hasMore)), ("next", next)])
     }
 
+    /// A list with the ids of its ends (`…ListResponse`): `first_id` and `last_id` are null on an empty page.
+    static func rangeList<Item>(_ page: Page<Item>, id: (Item) -> Identifier, _ item: (Item) -> JSON) -> JSON {
+        .object([
+            ("object", "list"), ("data", .array(page.items.map(item))),
+            ("first_id", .optional(page.items.first.map(id)?.rawValue)), ("last_id", .optional(page.items.last.map(id)?.rawValue)),
+            ("has_more", .bool(page.hasMore)),
+        ])
+    }
+
     /// A deletion acknowledgement such as `{"object": "group.deleted", "id": …, "deleted": true}`.
     static func deleted(_ object: String, id: Identifier? = nil) -> JSON {
         var members: [(String, JSON)] = [("object", .string(object))]

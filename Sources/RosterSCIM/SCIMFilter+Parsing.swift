@@ -205,13 +205,22 @@ struct FilterParser {
             guard !insideValuePath else {
                 throw .invalidFilter("a value filter cannot contain another, at position \(offset)")
             }
-            return try nested { parser throws(SCIMError) in
+            let inner = try nested { parser throws(SCIMError) in
                 parser.insideValuePath = true
                 defer { parser.insideValuePath = false }
                 let inner = try parser.parseDisjunction()
                 try parser.expect(.closeBracket)
-                return .valuePath(path, inner)
+                return inner
             }
+            // Microsoft Entra writes `emails[type eq "work"].value eq "x"`: a sub-attribute condition after the
+            // value filter, which RFC 7644's grammar lacks. It means `emails[type eq "work" and value eq "x"]`.
+            if let (next, _) = peek(), case .word(let word) = next, word.hasPrefix("."), word.count > 1 {
+                position += 1
+                let sub = SCIMAttributePath(urn: nil, String(word.dropFirst()))
+                let condition = try parseCondition(on: sub)
+                return .valuePath(path, .and([inner, condition]))
+            }
+            return .valuePath(path, inner)
         }
         guard case .word(let word) = token else {
             throw .invalidFilter("expected an operator after '\(path)' at position \(offset), found '\(token.text)'")

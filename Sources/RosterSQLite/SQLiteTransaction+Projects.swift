@@ -109,13 +109,20 @@ extension SQLiteTransaction: ProjectStore {
     }
 
     func projects(ofUser userID: Identifier) async throws -> [(project: Project, role: PredefinedProjectRole?)] {
+        try await projects(ofUsers: [userID])[userID] ?? []
+    }
+
+    func projects(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [(project: Project, role: PredefinedProjectRole?)]] {
+        guard !userIDs.isEmpty else { return [:] }
         let rows = try await query(
             """
-            SELECT \(Self.projectColumns), \(Self.projectRoleRank(user: "pm.user_id", project: "pm.project_id"))
+            SELECT pm.user_id, \(Self.projectColumns), \(Self.projectRoleRank(user: "pm.user_id", project: "pm.project_id"))
             FROM project_members pm JOIN projects p ON p.id = pm.project_id
-            WHERE pm.user_id = ? ORDER BY pm.project_id
-            """, [.text(userID.rawValue)])
-        return try rows.map { (project: try Self.project(from: $0), role: Self.projectRole(from: $0)) }
+            WHERE pm.user_id IN (\(Self.placeholders(userIDs.count))) ORDER BY pm.user_id, pm.project_id
+            """, userIDs.map { .text($0.rawValue) })
+        return try Dictionary(grouping: rows) { try $0.identifier("user_id") }.mapValues { rows in
+            try rows.map { (project: try Self.project(from: $0), role: Self.projectRole(from: $0)) }
+        }
     }
 
     func addProjectGroup(projectID: Identifier, groupID: Identifier, createdAt: Int) async throws -> Bool {

@@ -97,21 +97,26 @@ extension Organization {
             guard let held = try await tx.assignedRole(roleID, user: userID) else {
                 throw ServiceError.notAssigned(roleID: roleID, to: .user(userID))
             }
-            var groups: [String] = []
-            for case .group(let groupID) in held.sources {
-                let group = try await tx.group(id: groupID)
-                groups.append("'\(group.name)' (\(group.id))")
-            }
-            throw ServiceError(
-                .conflict,
-                "User '\(userID)' holds role '\(held.role.name)' only through group \(groups.joined(separator: ", ")); "
-                    + "unassign the role from the group or remove the user from the group.",
-                code: "role_inherited")
+            throw try await ServiceError.roleInherited(held, by: userID, in: tx)
         }
     }
 }
 
 extension ServiceError {
+    /// 409 `role_inherited`: the user holds the role only through the groups among `held`'s sources, named here.
+    static func roleInherited(_ held: AssignedRole, by userID: Identifier, in tx: any StoreTransaction) async throws -> ServiceError {
+        var groups: [String] = []
+        for case .group(let groupID) in held.sources {
+            let group = try await tx.group(id: groupID)
+            groups.append("'\(group.name)' (\(group.id))")
+        }
+        return ServiceError(
+            .conflict,
+            "User '\(userID)' holds role '\(held.role.name)' only through group \(groups.joined(separator: ", ")); "
+                + "unassign the role from the group or remove the user from the group.",
+            code: "role_inherited")
+    }
+
     static func notAssigned(roleID: Identifier, to principal: Principal) -> ServiceError {
         ServiceError(.notFound, "Role '\(roleID)' is not assigned to \(principal.type) '\(principal.id)'.", code: "not_found")
     }

@@ -47,6 +47,7 @@ extension Organization {
                 }
                 let name = try Self.validName(entry.name ?? String(entry.key.prefix { $0 != "@" }), param: "\(param).name")
                 var user: User
+                var invited = false
                 if let existing = try await tx.user(userName: entry.key) {
                     user = existing
                     if user.name != name || user.isActive != (entry.active ?? true) || user.email != entry.email {
@@ -62,9 +63,11 @@ extension Organization {
                         id: .make(.user), email: entry.email, name: name, addedAt: timestamp, userName: entry.key,
                         isActive: entry.active ?? true)
                     try await tx.insertUser(user)
+                    invited = !(try await Self.acceptInvites(for: user, now: timestamp, in: tx)).isEmpty
                     summary.created += 1
                 }
-                try await Self.setPredefinedRole(predefined, of: user.id, in: tx)
+                // A new user who accepted an invite keeps the invite's organization role unless the file names one.
+                if !invited || entry.role != nil { try await Self.setPredefinedRole(predefined, of: user.id, in: tx) }
                 if let names = entry.roles {
                     let wanted = try await Self.roleIDs(names, param: "\(param).roles", in: tx)
                     let held = try await Self.allRoles(of: .user(user.id), in: tx)

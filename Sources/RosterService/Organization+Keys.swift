@@ -60,17 +60,22 @@ extension Organization {
         AdminKey(id: .make(.adminKey), name: name, ownerID: owner, redactedValue: redact(secret), createdAt: now)
     }
 
-    /// `sk-admin-` followed by 48 random letters and digits.
-    static func newSecret() -> String {
+    /// The prefixes of the secrets Roster makes: admin keys and service account keys.
+    static let secretPrefixes = (admin: "sk-admin-", serviceAccount: "sk-svcacct-")
+
+    /// `prefix` (by default an admin key's) followed by 48 random letters and digits.
+    static func newSecret(prefix: String = secretPrefixes.admin) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         var generator = SystemRandomNumberGenerator()
-        return "sk-admin-" + String((0..<48).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        return prefix + String((0..<48).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
 
-    /// The first and last four characters of the secret around `...`; short secrets show only their ends' shape.
+    /// The secret's prefix (when it is one Roster makes) and first four characters after it, `...`, and its last four;
+    /// short secrets show only their ends' shape.
     static func redact(_ secret: String) -> String {
         guard secret.count > 16 else { return String(secret.prefix(2)) + "..." }
-        let visiblePrefix = secret.hasPrefix("sk-admin-") ? 13 : 4
+        let known = [secretPrefixes.admin, secretPrefixes.serviceAccount].first { secret.hasPrefix($0) }
+        let visiblePrefix = (known?.count ?? 0) + 4
         return String(secret.prefix(visiblePrefix)) + "..." + String(secret.suffix(4))
     }
 

@@ -4,10 +4,18 @@ import RosterStore
 extension Organization {
     /// Creates a custom organization role; `created_by` is the caller.
     public func createRole(name rawName: String, permissions: [String], description: String?, by caller: Caller?) async throws -> Role {
+        try await createRole(in: .organization, name: rawName, permissions: permissions, description: description, by: caller)
+    }
+
+    /// Creates a custom role of `scope` (refused in an archived project); `created_by` is the caller.
+    func createRole(
+        in scope: RoleScope, name rawName: String, permissions: [String], description: String?, by caller: Caller?
+    ) async throws -> Role {
         let name = try Self.validName(rawName, param: "role_name")
-        let permissions = try Self.validPermissions(permissions)
+        let permissions = try Self.validPermissions(permissions, for: scope)
         let timestamp = now()
         return try await store.withTransaction { tx in
+            try await Self.refuseIfArchived(scope, in: tx)
             var creator: UserReference?
             if let caller {
                 let user = try await tx.user(id: caller.userID)
@@ -15,8 +23,8 @@ extension Organization {
             }
             let role = Role(
                 id: .make(.role), name: name, description: description, permissions: permissions,
-                resourceType: ResourceType.organization, isPredefined: false, createdAt: timestamp, updatedAt: timestamp,
-                createdBy: creator)
+                resourceType: scope.resourceType, isPredefined: false, createdAt: timestamp, updatedAt: timestamp,
+                createdBy: creator, projectID: scope.projectID)
             try await tx.insertRole(role)
             return role
         }
@@ -33,11 +41,19 @@ extension Organization {
 
     /// Changes the fields given (nil leaves a field as it is); predefined roles cannot be changed.
     public func updateRole(id: Identifier, name rawName: String?, permissions: [String]?, description: String?) async throws -> Role {
+        try await updateRole(id: id, in: .organization, name: rawName, permissions: permissions, description: description)
+    }
+
+    /// Changes the fields given of a custom role of `scope`; not-found for a role of another scope.
+    func updateRole(
+        id: Identifier, in scope: RoleScope, name rawName: String?, permissions: [String]?, description: String?
+    ) async throws -> Role {
         let name = try rawName.map { try Self.validName($0, param: "role_name") }
-        let permissions = try permissions.map(Self.validPermissions)
+        let permissions = try permissions.map { try Self.validPermissions($0, for: scope) }
         let timestamp = now()
         return try await store.withTransaction { tx in
-            var role = try await Self.organizationRole(id, in: tx)
+            try await Self.refuseIfArchived(scope, in: tx)
+            var role = try await Self.role(id, in: scope, tx)
             try Self.refuseIfPredefined(role, "updated")
             role.name = name ?? role.name
             role.permissions = permissions ?? role.permissions
@@ -50,16 +66,33 @@ extension Organization {
 
     /// Deletes a custom role and, in the same transaction, every assignment of it.
     public func deleteRole(id: Identifier) async throws {
+        try await deleteRole(id: id, in: .organization)
+    }
+
+    /// Deletes a custom role of `scope` with every assignment of it; not-found for a role of another scope.
+    func deleteRole(id: Identifier, in scope: RoleScope) async throws {
         try await store.withTransaction { tx in
-            try Self.refuseIfPredefined(try await Self.organizationRole(id, in: tx), "deleted")
+            try await Self.refuseIfArchived(scope, in: tx)
+            try Self.refuseIfPredefined(try await Self.role(id, in: scope, tx), "deleted")
             try await tx.deleteRole(id: id)
         }
     }
 
     static func organizationRole(_ id: Identifier, in tx: any StoreTransaction) async throws -> Role {
+        try await role(id, in: .organization, tx)
+    }
+
+    /// The role, when it belongs to `scope`; not-found for unknown identifiers and for roles of any other scope
+    /// (an organization role asked for in a project, a role of another project).
+    static func role(_ id: Identifier, in scope: RoleScope, _ tx: any StoreTransaction) async throws -> Role {
         let role = try await tx.role(id: id)
-        guard role.resourceType == ResourceType.organization else { throw StoreError.notFound(.role, id.rawValue) }
+        guard role.scope == scope, role.resourceType == scope.resourceType else { throw StoreError.notFound(.role, id.rawValue) }
         return role
+    }
+
+    /// Refuses a change in an archived project with 409 `project_archived`; the organization is always writable.
+    static func refuseIfArchived(_ scope: RoleScope, in tx: any StoreTransaction) async throws {
+        if let projectID = scope.projectID { _ = try await writableProject(projectID, in: tx) }
     }
 
     static func refuseIfPredefined(_ role: Role, _ action: String) throws {
@@ -68,14 +101,20 @@ extension Organization {
             .conflict, "The predefined role '\(role.name)' cannot be \(action).", code: "predefined_role")
     }
 
-    static func validPermissions(_ permissions: [String]) throws -> [String] {
-        switch Validation.organizationPermissions(permissions) {
+    static func validPermissions(_ permissions: [String], for scope: RoleScope = .organization) throws -> [String] {
+        switch Validation.permissions(permissions, for: scope) {
         case .success(let valid):
             return valid
         case .failure(let unknown):
+            let kind = scope == .organization ? "an organization role" : "a project role"
+            var hint = "the permission catalogue lists them (GET /openapi.yaml, README)."
+            if scope != .organization, Permission.organizationNames.contains(unknown.name) {
+                hint = "it is an organization permission; give it with an organization role (POST /v1/organization/roles)."
+            } else if scope == .organization, Permission.projectNames.contains(unknown.name) {
+                hint = "it is a project permission; give it with a project role (POST /v1/projects/{project_id}/roles)."
+            }
             throw ServiceError.invalid(
-                "'\(unknown.name)' is not a permission an organization role can hold; "
-                    + "the permission catalogue lists them (GET /openapi.yaml, README).",
+                "'\(unknown.name)' is not a permission \(kind) can hold; " + hint,
                 param: "permissions", code: "unknown_permission")
         }
     }

@@ -11,6 +11,14 @@ extension Organization {
         try await store.read { try await $0.user(id: id) }
     }
 
+    /// A project a user is a direct member of, with the predefined project role it holds directly there.
+    public typealias UserProject = (project: Project, role: PredefinedProjectRole?)
+
+    /// The projects each user is a direct member of, in project identifier order (users in no project are absent).
+    public func projects(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [UserProject]] {
+        try await store.read { try await $0.projects(ofUsers: userIDs) }
+    }
+
     /// What `modifyUser` may change; nil fields stay as they are.
     public struct UserChanges: Sendable {
         /// `owner` or `reader`: the predefined organization role the user holds directly.

@@ -21,6 +21,8 @@ public protocol ProjectStore: Sendable {
     func projectMembers(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectMember>
     /// The projects the user is a direct member of, in project identifier order, with its predefined role in each.
     func projects(ofUser userID: Identifier) async throws -> [(project: Project, role: PredefinedProjectRole?)]
+    /// `projects(ofUser:)` for many users in one read; users in no project are absent.
+    func projects(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [(project: Project, role: PredefinedProjectRole?)]]
 
     /// Gives the group access to the project; returns false when it already had it (nothing changes).
     /// Throws `notFound` for an unknown project or group.

@@ -18,6 +18,8 @@ struct Fixture: Sendable {
     static let ownerEmail = "owner@example.com"
 
     let organization: Organization
+    /// The store behind `organization`, for checking what a request left behind that no endpoint shows.
+    let store: any Datastore
     /// The owner made by the bootstrap: the user behind `Fixture.key`.
     let owner: User
     let client: any TestClientProtocol
@@ -33,7 +35,7 @@ struct Fixture: Sendable {
             if let file { _ = try await organization.importFile(file) }
             let app = Application(router: buildRouter(organization: organization), logger: quietLogger)
             try await app.test(.router) { client in
-                try await test(Fixture(organization: organization, owner: owner, client: client))
+                try await test(Fixture(organization: organization, store: store, owner: owner, client: client))
             }
         } catch {
             try? await store.close()
@@ -49,14 +51,15 @@ struct Fixture: Sendable {
         return logger
     }()
 
-    /// Sends a request, by default with `Authorization: Bearer <Fixture.key>`; `json` is sent as the body as is.
+    /// Sends a request, by default with `Authorization: Bearer <Fixture.key>`; `json` is sent as the body as is,
+    /// as `application/json` unless `headers` name another content type.
     func send(
         _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, key: String? = Fixture.key,
         headers extra: HTTPFields = [:]
     ) async throws -> Reply {
         var headers = extra
         if let key { headers[.authorization] = "Bearer \(key)" }
-        if json != nil { headers[.contentType] = "application/json" }
+        if json != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
         return Reply(status: response.status, headers: response.headers, text: String(buffer: response.body))
     }
@@ -64,6 +67,8 @@ struct Fixture: Sendable {
     func get(_ uri: String) async throws -> Reply { try await send(.get, uri) }
     func post(_ uri: String, _ json: String) async throws -> Reply { try await send(.post, uri, json: json) }
     func delete(_ uri: String) async throws -> Reply { try await send(.delete, uri) }
+    func put(_ uri: String, _ json: String) async throws -> Reply { try await send(.put, uri, json: json) }
+    func patch(_ uri: String, _ json: String) async throws -> Reply { try await send(.patch, uri, json: json) }
 
     // MARK: Looking up what the seed file made
 

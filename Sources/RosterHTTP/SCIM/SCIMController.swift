@@ -133,26 +133,38 @@ struct SCIMController {
 
     private func list(_ query: SCIMQuery, _ request: Request, users: Bool, groups: Bool) async throws -> Response {
         let scimRequest = Self.scimRequest(request)
+        // Searching both types, a filter naming an attribute only one type has matches nothing of the other
+        // (RFC 7644 §3.4.2); it is an error only when neither type takes it.
+        let searchingBoth = users && groups
+        var rejections: [SCIMError] = []
+        func read(_ body: () async throws -> SCIMList) async throws -> SCIMList? {
+            do {
+                return try await body()
+            } catch let error as SCIMError where searchingBoth && error.scimType == "invalidFilter" {
+                rejections.append(error)
+                return nil
+            }
+        }
         var resources: [JSON] = []
         var total = 0
-        if users {
-            let page = try await organization.scimUsers(query.listQuery, scimRequest)
+        if users, let page = try await read({ try await organization.scimUsers(query.listQuery, scimRequest) }) {
             resources += page.resources.map { query.project($0, type: SCIMResourceTypes.user) }
             total += page.totalResults
         }
         if groups {
-            // After users, the groups' part of the window starts where the users ran out.
             var groupQuery = query.listQuery
             if users {
-                let usersTotal = total
+                // After users, the groups' part of the window starts where the users ran out.
                 groupQuery = SCIMListQuery(
-                    filter: groupQuery.filter, startIndex: max(1, query.listQuery.startIndex - usersTotal),
+                    filter: groupQuery.filter, startIndex: max(1, query.listQuery.startIndex - total),
                     count: query.listQuery.count - resources.count, includeMembers: groupQuery.includeMembers)
             }
-            let page = try await organization.scimGroups(groupQuery, scimRequest)
-            resources += page.resources.map { query.project($0, type: SCIMResourceTypes.group) }
-            total += page.totalResults
+            if let page = try await read({ try await organization.scimGroups(groupQuery, scimRequest) }) {
+                resources += page.resources.map { query.project($0, type: SCIMResourceTypes.group) }
+                total += page.totalResults
+            }
         }
+        if rejections.count == 2, let rejection = rejections.first { throw rejection }
         return Self.json(
             SCIMDiscovery.listResponse(resources, totalResults: total, startIndex: query.listQuery.startIndex, itemsPerPage: resources.count))
     }

@@ -10,9 +10,11 @@ struct SCIMQuery {
     var attributes: [String]?
     var excludedAttributes: [String]?
 
-    /// From URL parameters: `filter`, `startIndex`, `count`, `attributes`, `excludedAttributes`.
+    /// From URL parameters: `filter`, `startIndex`, `count`, `attributes`, `excludedAttributes`. They are read
+    /// form-encoded, `+` standing for a space, as identity providers (Entra's validator among them) send them.
     init(query request: Request) throws {
-        func value(_ name: String) -> String? { request.query.last { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value }
+        let parameters = request.formQuery
+        func value(_ name: String) -> String? { parameters.last { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value }
         try self.init(
             filter: value("filter"), startIndex: value("startIndex"), count: value("count"),
             attributes: value("attributes"), excludedAttributes: value("excludedAttributes"))

@@ -16,6 +16,7 @@ extension Organization {
                 isSCIMManaged: true, userName: fields.userName, externalID: fields.externalID, isActive: fields.active)
             try await tx.insertUser(user)
             try await tx.setSCIMAttributes(fields.attributes, ofUser: user.id)
+            try await Self.acceptInvites(for: user, now: timestamp, in: tx)
             return try await Self.scimUserResource(user.id, request, in: tx)
         }
     }
@@ -83,9 +84,7 @@ extension Organization {
             }
             var matches: [JSON] = []
             for chunk in candidates.chunked(into: 500) {
-                matches += try await Self.scimUserResources(chunk, request, in: tx).map(\.json).filter {
-                    filter.matches($0, type: SCIMResourceTypes.user)
-                }
+                matches += try await Self.scimUserResources(chunk, request, in: tx, forFilter: filter).map(\.json)
             }
             return SCIMList(
                 resources: Array(matches.dropFirst(query.startIndex - 1).prefix(query.count)), totalResults: matches.count,
@@ -148,14 +147,19 @@ extension Organization {
         return resource
     }
 
-    /// The SCIM representations of `users`, reading their attributes and groups in two queries.
-    static func scimUserResources(_ users: [User], _ request: SCIMRequest, in tx: any StoreTransaction) async throws -> [SCIMResource] {
+    /// The SCIM representations of `users` (only those matching `filter`, when given), reading their attributes
+    /// and groups in two queries.
+    static func scimUserResources(
+        _ users: [User], _ request: SCIMRequest, in tx: any StoreTransaction, forFilter filter: SCIMFilter? = nil
+    ) async throws -> [SCIMResource] {
         let ids = users.map(\.id)
         let attributes = try await tx.scimAttributes(ofUsers: ids)
         let groups = try await tx.groups(ofUsers: ids)
-        return users.map { user in
-            SCIMResource(
-                json: SCIMUserFields.render(user, attributes: attributes[user.id], groups: groups[user.id] ?? [], baseURL: request.baseURL),
+        return users.compactMap { user in
+            let rendered = SCIMUserFields.render(user, attributes: attributes[user.id], groups: groups[user.id] ?? [], baseURL: request.baseURL)
+            if let filter, !filter.matches(rendered, type: SCIMResourceTypes.user) { return nil }
+            return SCIMResource(
+                json: SCIMUserFields.response(rendered, attributes: attributes[user.id], isActive: user.isActive),
                 version: user.version)
         }
     }

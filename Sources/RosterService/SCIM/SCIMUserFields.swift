@@ -74,12 +74,9 @@ struct SCIMUserFields {
         var members: [(String, JSON)] = [("schemas", .array(schemas)), ("id", .string(user.id.rawValue))]
         if let externalID = user.externalID { members.append(("externalId", .string(externalID))) }
         members.append(("userName", .string(user.userName)))
-        // `active` is written when the identity provider sent it, when the user is deactivated, and for users
-        // Roster did not receive over SCIM.
-        let sentActive = stored.contains { $0.0.caseInsensitiveCompare("active") == .orderedSame }
         stored.removeAll { $0.0.caseInsensitiveCompare("active") == .orderedSame }
         members += stored
-        if sentActive || !user.isActive || attributes == nil { members.append(("active", .bool(user.isActive))) }
+        members.append(("active", .bool(user.isActive)))
         if !groups.isEmpty {
             members.append((
                 "groups",
@@ -94,6 +91,14 @@ struct SCIMUserFields {
         }
         members.append(("meta", meta("User", id: user.id, created: user.addedAt, modified: user.updatedAt, version: user.version, baseURL: baseURL)))
         return .object(members)
+    }
+
+    /// The user as the identity provider reads it back: `active` only when it sent it, when the user is
+    /// deactivated, or for users Roster did not receive over SCIM. (Filters see `active` always: `render`.)
+    static func response(_ rendered: JSON, attributes: JSON?, isActive: Bool) -> JSON {
+        let sentActive = attributes?[member: "active"] != nil
+        guard !(sentActive || !isActive || attributes == nil), let members = rendered.objectValue else { return rendered }
+        return .object(members.filter { $0.0 != "active" })
     }
 
     static func meta(_ resourceType: String, id: Identifier, created: Int, modified: Int, version: Int, baseURL: String) -> JSON {

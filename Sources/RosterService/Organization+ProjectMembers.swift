@@ -1,0 +1,180 @@
+import RosterModel
+import RosterStore
+
+extension Organization {
+    // MARK: Project users
+
+    /// The project's direct members with their project roles, by user identifier.
+    public func projectMembers(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectMember> {
+        try await store.read { tx in
+            _ = try await tx.project(id: projectID)
+            return try await tx.projectMembers(projectID: projectID, page: page)
+        }
+    }
+
+    /// The user as a member of the project; not-found when the project, the user or the membership is missing.
+    public func projectMember(projectID: Identifier, userID: Identifier) async throws -> ProjectMember {
+        try await store.read { tx in
+            _ = try await tx.project(id: projectID)
+            return try await Self.member(of: projectID, userID: userID, in: tx)
+        }
+    }
+
+    /// Adds an organization user, named by `userID` or else by `email`, to the project with the project role `role`
+    /// (`owner` or `member`), held directly in place of any other predefined role of the project. Adding a member
+    /// again changes its role. Refused for archived projects.
+    public func addProjectMember(projectID: Identifier, userID: Identifier?, email: String?, role rawRole: String) async throws -> ProjectMember {
+        let role = try Self.projectUserRole(rawRole)
+        let unnamed = ServiceError.invalid(
+            "Name the user to add with 'user_id' or 'email'.", param: "user_id", code: "missing_required_parameter")
+        guard userID != nil || email != nil else { throw unnamed }
+        let timestamp = now()
+        return try await store.withTransaction { tx in
+            _ = try await Self.writableProject(projectID, in: tx)
+            let user: User
+            switch (userID, email) {
+            case (let userID?, let email):
+                user = try await tx.user(id: userID)
+                if let email, user.email.map(Validation.comparisonKey) != Validation.comparisonKey(email) {
+                    throw ServiceError.invalid(
+                        "'email' is not the address of user '\(userID)'; send one of 'user_id' and 'email'.", param: "email")
+                }
+            case (nil, let email?):
+                guard let found = try await tx.user(email: email) else {
+                    throw ServiceError(.notFound, "No user of the organization has the email '\(email)'.", code: "not_found")
+                }
+                user = found
+            case (nil, nil):
+                throw unnamed
+            }
+            _ = try await tx.addProjectMember(projectID: projectID, userID: user.id, addedAt: timestamp)
+            try await Self.setPredefinedProjectRole(role, of: user.id, in: projectID, tx: tx)
+            return try await Self.member(of: projectID, userID: user.id, in: tx)
+        }
+    }
+
+    /// Changes a member's project role (`owner` or `member`); not-found when the user is not a member.
+    /// Refused for archived projects.
+    public func modifyProjectMember(projectID: Identifier, userID: Identifier, role rawRole: String) async throws -> ProjectMember {
+        let role = try Self.projectUserRole(rawRole)
+        return try await store.withTransaction { tx in
+            _ = try await Self.writableProject(projectID, in: tx)
+            _ = try await Self.member(of: projectID, userID: userID, in: tx)
+            try await Self.setPredefinedProjectRole(role, of: userID, in: projectID, tx: tx)
+            return try await Self.member(of: projectID, userID: userID, in: tx)
+        }
+    }
+
+    /// Takes the user out of the project with every project role it held there directly; not-found when it was not
+    /// a member. Refused for archived projects.
+    public func removeProjectMember(projectID: Identifier, userID: Identifier) async throws {
+        try await store.withTransaction { tx in
+            _ = try await Self.writableProject(projectID, in: tx)
+            guard try await tx.removeProjectMember(projectID: projectID, userID: userID) else {
+                _ = try await tx.user(id: userID)
+                throw ServiceError.notProjectMember(userID: userID, projectID: projectID)
+            }
+            try await tx.removeProjectRoleAssignments(projectID: projectID, from: .user(userID))
+        }
+    }
+
+    static func member(of projectID: Identifier, userID: Identifier, in tx: any StoreTransaction) async throws -> ProjectMember {
+        guard let member = try await tx.projectMember(projectID: projectID, userID: userID) else {
+            _ = try await tx.user(id: userID)
+            throw ServiceError.notProjectMember(userID: userID, projectID: projectID)
+        }
+        return member
+    }
+
+    /// `owner` or `member`: the project roles a project user is given by name.
+    static func projectUserRole(_ raw: String) throws -> PredefinedProjectRole {
+        guard let role = PredefinedProjectRole(rawValue: raw), role != .viewer else {
+            throw ServiceError.invalid("'role' must be 'owner' or 'member'; got '\(raw)'.", param: "role")
+        }
+        return role
+    }
+
+    /// Makes `role` the only predefined role of the project the user holds directly.
+    static func setPredefinedProjectRole(
+        _ role: PredefinedProjectRole, of userID: Identifier, in projectID: Identifier, tx: any StoreTransaction
+    ) async throws {
+        for other in PredefinedProjectRole.allCases where other != role {
+            _ = try await tx.unassign(roleID: try await projectRole(other, of: projectID, in: tx).id, from: .user(userID))
+        }
+        _ = try await tx.assign(roleID: try await projectRole(role, of: projectID, in: tx).id, to: .user(userID))
+    }
+
+    // MARK: Project groups
+
+    /// The groups with access to the project, by group identifier.
+    public func projectGroups(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectGroup> {
+        try await store.read { tx in
+            _ = try await tx.project(id: projectID)
+            return try await tx.projectGroups(projectID: projectID, page: page)
+        }
+    }
+
+    /// The group's access to the project; not-found when the project or group is missing or the group has no access.
+    public func projectGroup(projectID: Identifier, groupID: Identifier) async throws -> ProjectGroup {
+        try await store.read { tx in
+            _ = try await tx.project(id: projectID)
+            return try await Self.access(of: groupID, to: projectID, in: tx)
+        }
+    }
+
+    /// Gives the group access to the project with `role`, which is the name of a predefined project role (`owner`,
+    /// `member`, `viewer`) or the id of a role of this project; its members inherit the role there. Giving access
+    /// again adds the role and changes nothing else. Refused for archived projects.
+    public func addProjectGroup(projectID: Identifier, groupID: Identifier, role rawRole: String) async throws -> ProjectGroup {
+        let timestamp = now()
+        return try await store.withTransaction { tx in
+            _ = try await Self.writableProject(projectID, in: tx)
+            _ = try await tx.group(id: groupID)
+            let role: Role
+            if let predefined = PredefinedProjectRole(rawValue: rawRole) {
+                role = try await Self.projectRole(predefined, of: projectID, in: tx)
+            } else if let roleID = Identifier(rawRole, kind: .role) {
+                role = try await tx.role(id: roleID)
+                guard role.projectID == projectID else { throw StoreError.notFound(.role, rawRole) }
+            } else {
+                throw ServiceError.invalid(
+                    "'role' must be 'owner', 'member', 'viewer' or the id (role_…) of a role of project '\(projectID)'; got '\(rawRole)'.",
+                    param: "role")
+            }
+            _ = try await tx.addProjectGroup(projectID: projectID, groupID: groupID, createdAt: timestamp)
+            _ = try await tx.assign(roleID: role.id, to: .group(groupID))
+            return try await Self.access(of: groupID, to: projectID, in: tx)
+        }
+    }
+
+    /// Takes the group's access away with every role of the project it held; not-found when it had no access.
+    /// Refused for archived projects.
+    public func removeProjectGroup(projectID: Identifier, groupID: Identifier) async throws {
+        try await store.withTransaction { tx in
+            _ = try await Self.writableProject(projectID, in: tx)
+            guard try await tx.removeProjectGroup(projectID: projectID, groupID: groupID) else {
+                _ = try await tx.group(id: groupID)
+                throw ServiceError.noProjectAccess(groupID: groupID, projectID: projectID)
+            }
+            try await tx.removeProjectRoleAssignments(projectID: projectID, from: .group(groupID))
+        }
+    }
+
+    static func access(of groupID: Identifier, to projectID: Identifier, in tx: any StoreTransaction) async throws -> ProjectGroup {
+        guard let access = try await tx.projectGroup(projectID: projectID, groupID: groupID) else {
+            _ = try await tx.group(id: groupID)
+            throw ServiceError.noProjectAccess(groupID: groupID, projectID: projectID)
+        }
+        return access
+    }
+}
+
+extension ServiceError {
+    static func notProjectMember(userID: Identifier, projectID: Identifier) -> ServiceError {
+        ServiceError(.notFound, "User '\(userID)' is not a member of project '\(projectID)'.", code: "not_found")
+    }
+
+    static func noProjectAccess(groupID: Identifier, projectID: Identifier) -> ServiceError {
+        ServiceError(.notFound, "Group '\(groupID)' has no access to project '\(projectID)'.", code: "not_found")
+    }
+}

@@ -1,0 +1,81 @@
+import RosterModel
+import RosterStore
+
+extension Organization {
+    /// A service account just created, with the secret of its API key: the only time the secret is known.
+    public struct CreatedServiceAccount: Sendable {
+        public let account: ServiceAccount
+        /// The account's API key and its secret, or nil for an account created without one.
+        public let apiKey: (key: ServiceAccountKey, secret: String)?
+    }
+
+    /// The name every service account key is given.
+    static let serviceAccountKeyName = "Secret Key"
+
+    /// Creates a service account in the project with the project role `member` and an API key (`sk-svcacct-…`) whose
+    /// secret is returned once and stored only as its SHA-256. With `accountOnly` the account has role `none` and no
+    /// key. Refused for archived projects.
+    public func createServiceAccount(projectID: Identifier, name rawName: String, accountOnly: Bool = false) async throws -> CreatedServiceAccount {
+        let name = try Self.validName(rawName, param: "name")
+        let timestamp = now()
+        let account = ServiceAccount(
+            id: .make(.serviceAccount), projectID: projectID, name: name, role: accountOnly ? .none : .member, createdAt: timestamp)
+        var apiKey: (key: ServiceAccountKey, secret: String)?
+        if !accountOnly {
+            let secret = Self.newSecret(prefix: Self.secretPrefixes.serviceAccount)
+            let key = ServiceAccountKey(
+                id: .make(.adminKey), name: Self.serviceAccountKeyName, redactedValue: Self.redact(secret), createdAt: timestamp)
+            apiKey = (key, secret)
+        }
+        try await store.withTransaction { [apiKey] tx in
+            _ = try await Self.writableProject(projectID, in: tx)
+            try await tx.insertServiceAccount(account, key: apiKey.map { ($0.key, Self.hash($0.secret)) })
+        }
+        return CreatedServiceAccount(account: account, apiKey: apiKey)
+    }
+
+    /// A service account of the project; not-found for an account of another project.
+    public func serviceAccount(projectID: Identifier, id: Identifier) async throws -> ServiceAccount {
+        try await store.read { tx in
+            _ = try await tx.project(id: projectID)
+            return try await tx.serviceAccount(id: id, projectID: projectID)
+        }
+    }
+
+    /// The project's service accounts, by identifier.
+    public func serviceAccounts(projectID: Identifier, page: PageRequest) async throws -> Page<ServiceAccount> {
+        try await store.read { tx in
+            _ = try await tx.project(id: projectID)
+            return try await tx.serviceAccounts(projectID: projectID, page: page)
+        }
+    }
+
+    /// Renames a service account and changes its role (`member` or `owner`); nil leaves a field as it is.
+    /// Refused for archived projects.
+    public func updateServiceAccount(projectID: Identifier, id: Identifier, name rawName: String?, role rawRole: String?) async throws -> ServiceAccount {
+        let name = try rawName.map { try Self.validName($0, param: "name") }
+        let role = try rawRole.map { raw in
+            guard let role = ServiceAccount.Role(rawValue: raw), role != .none else {
+                throw ServiceError.invalid("'role' must be 'member' or 'owner'; got '\(raw)'.", param: "role")
+            }
+            return role
+        }
+        return try await store.withTransaction { tx in
+            _ = try await Self.writableProject(projectID, in: tx)
+            var account = try await tx.serviceAccount(id: id, projectID: projectID)
+            account.name = name ?? account.name
+            account.role = role ?? account.role
+            try await tx.updateServiceAccount(account)
+            return account
+        }
+    }
+
+    /// Deletes a service account of the project with its API key. Refused for archived projects.
+    public func deleteServiceAccount(projectID: Identifier, id: Identifier) async throws {
+        try await store.withTransaction { tx in
+            _ = try await Self.writableProject(projectID, in: tx)
+            _ = try await tx.serviceAccount(id: id, projectID: projectID)
+            try await tx.deleteServiceAccount(id: id)
+        }
+    }
+}
