@@ -31,26 +31,12 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check openai openapi-schema-validator pyyaml
 fi
-swift build --product roster >/dev/null
-bin="$(swift build --show-bin-path)/roster"
-
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+source "$root/.ci/lib.sh"
+build_roster
 key="sk-admin-conformance-$RANDOM$RANDOM"
+start_roster "$key"
+port=$roster_port
 log="$(mktemp)"
-"$bin" serve --host 127.0.0.1 --port "$port" --database :memory: --admin-key "$key" >"$log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-python3 - "$port" <<'PY'
-import sys, time, urllib.request
-for _ in range(300):
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/healthz", timeout=1)
-        break
-    except OSError:
-        time.sleep(0.2)
-else:
-    sys.exit("roster serve did not become healthy")
-PY
 
 set +e
 "$venv/bin/python" "$tool" --base-url "http://127.0.0.1:$port/v1" --admin-key "$key" --verbose \

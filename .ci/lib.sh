@@ -1,0 +1,28 @@
+# Shared by the CI steps that drive a live server. Source it from a script that has `set -euo pipefail`.
+
+# Builds the `roster` product and sets $roster_bin to it.
+build_roster() {
+  swift build --product roster >/dev/null
+  roster_bin="$(swift build --show-bin-path)/roster"
+}
+
+# Starts `roster serve` on 127.0.0.1, an unused port and an in-memory database, with admin key $1; sets
+# $roster_port and $roster_pid, stops the server when the calling script exits, and waits until it is healthy.
+start_roster() {
+  roster_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$roster_bin" serve --host 127.0.0.1 --port "$roster_port" --database :memory: --admin-key "$1" \
+    >"$(mktemp /tmp/roster-ci-server.XXXXXX)" 2>&1 &
+  roster_pid=$!
+  trap 'kill $roster_pid 2>/dev/null || true' EXIT
+  python3 - "$roster_port" <<'PY'
+import sys, time, urllib.request
+for _ in range(300):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/healthz", timeout=1)
+        break
+    except OSError:
+        time.sleep(0.2)
+else:
+    sys.exit("roster serve did not become healthy")
+PY
+}
