@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Optional
 import openai
 import pytest
 
-from support import SEED, RawResponse, Server, all_users, raw_request, start_server, unique
+from support import SEED, RawResponse, Server, all_users, new_email, raw_request, scim_create_user, start_server, unique
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +73,27 @@ def key_owner(org, user_ids) -> Any:
 def new_group(org) -> Callable[..., Any]:
     def make(prefix: str = "group"):
         return org.groups.create(name=unique(prefix))
+
+    return make
+
+
+@pytest.fixture
+def new_user(server: Server, org) -> Callable[..., Any]:
+    """`new_user(prefix)` provisions a fresh user over SCIM (the only way users enter besides the seed) and returns
+    its Admin API object; `new_user(email=...)` uses that address."""
+
+    def make(prefix: str = "user", email: Optional[str] = None):
+        response = scim_create_user(server.origin, server.admin_key, email or new_email(prefix))
+        assert response.status == 201, f"SCIM POST /Users: {response.status} {response.body[:500]!r}"
+        return org.users.retrieve(response.json()["id"])
+
+    return make
+
+
+@pytest.fixture
+def new_project(org) -> Callable[..., Any]:
+    def make(prefix: str = "project"):
+        return org.projects.create(name=unique(prefix))
 
     return make
 

@@ -235,6 +235,29 @@ def raw_request(origin: str, method: str, path: str, body: Any = None, *, key: O
             return RawResponse(error.code, error.headers, error.read())
 
 
+SCIM_USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
+SCIM_MEDIA_TYPE = "application/scim+json"
+
+
+def new_email(prefix: str = "user") -> str:
+    """An email address no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
+
+
+def scim_create_user(origin: str, key: str, email: str, *, given: str = "Pat", family: str = "Doe") -> RawResponse:
+    """POST /scim/v2/Users as an identity provider sends it, with `email` as the userName and primary work email."""
+    body = {
+        "schemas": [SCIM_USER_URN],
+        "userName": email,
+        "name": {"givenName": given, "familyName": family},
+        "emails": [{"primary": True, "value": email, "type": "work"}],
+        "displayName": f"{given} {family}",
+        "active": True,
+    }
+    return raw_request(origin, "POST", "/scim/v2/Users", body, key=key,
+                       headers={"Content-Type": SCIM_MEDIA_TYPE, "Accept": SCIM_MEDIA_TYPE})
+
+
 def assert_envelope(error_body: Any, *, param: Any = ..., code: Any = ..., message: Optional[str] = None,
                     type_: str = "invalid_request_error") -> dict:
     """Checks OpenAI's error object (the value of the envelope's "error" key). `param` may be a compiled regex."""
