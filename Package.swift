@@ -57,6 +57,7 @@ let package = Package(
                 "RosterService", "RosterSCIM", "RosterStore", "RosterModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings
@@ -89,7 +90,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterServiceTests",
-            dependencies: ["RosterService", "RosterSQLite", "RosterStore", "RosterModel"],
+            dependencies: ["RosterService", "RosterSCIM", "RosterSQLite", "RosterStore", "RosterModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -97,6 +98,7 @@ let package = Package(
             dependencies: [
                 "RosterHTTP", "RosterService", "RosterSQLite", "RosterStore", "RosterModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -25,6 +25,7 @@ served=(
   list-project-user-role-assignments assign-project-user-role retrieve-project-user-role unassign-project-user-role
   list-project-group-role-assignments assign-project-group-role retrieve-project-group-role unassign-project-group-role
   list-invites inviteUser retrieve-invite delete-invite
+  admin-api-keys-list admin-api-keys-create admin-api-keys-get admin-api-keys-delete
 )
 
 if [ ! -x "$venv/bin/python" ]; then

@@ -4,6 +4,16 @@ import Hummingbird
 import Logging
 import RosterService
 
+/// Builds the application `roster serve` runs: Roster's router, served as `configuration` says, together with the
+/// background services the organization needs (`KeyUseFlusher`), which start and stop with the server.
+public func buildApplication(
+    organization: Organization, configuration: ApplicationConfiguration, logger: Logger
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(organization: organization), configuration: configuration,
+        services: [KeyUseFlusher(organization: organization, logger: logger)], logger: logger)
+}
+
 /// Builds Roster's router: the shared entry point of `roster serve` and the handler tests.
 /// - Parameter answerWrongMethods: add the routes that answer 405 for a known path asked with another method
 ///   (on by default; off only to list the routes Roster really serves).
@@ -20,6 +30,7 @@ public func buildRouter(organization: Organization, answerWrongMethods: Bool = t
     UsersController(organization: organization).addRoutes(to: api)
     ProjectsController(organization: organization).addRoutes(to: api)
     InvitesController(organization: organization).addRoutes(to: api)
+    KeysController(organization: organization).addRoutes(to: api)
     let projectAPI = router.group("v1/projects").add(middleware: AuthMiddleware(organization: organization))
     ProjectRolesController(organization: organization).addRoutes(to: projectAPI)
     let scim = router.group("scim/v2").add(middleware: AuthMiddleware(organization: organization))

@@ -213,12 +213,26 @@ public struct AdminKey: Hashable, Sendable {
     /// The first and last characters of the secret, for recognising it.
     public var redactedValue: String
     public var createdAt: Int
+    /// When the key stops working (Unix seconds); nil for a key that never expires.
+    public var expiresAt: Int?
+    /// When the key last authenticated a request (Unix seconds); nil for a key never used.
+    public var lastUsedAt: Int?
 
-    public init(id: Identifier, name: String, ownerID: Identifier, redactedValue: String, createdAt: Int) {
+    public init(
+        id: Identifier, name: String, ownerID: Identifier, redactedValue: String, createdAt: Int, expiresAt: Int? = nil,
+        lastUsedAt: Int? = nil
+    ) {
         self.id = id
         self.name = name
         self.ownerID = ownerID
         self.redactedValue = redactedValue
         self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+    }
+
+    /// Whether the key no longer works at `now` (Unix seconds): true from `expiresAt` on.
+    public func isExpired(at now: Int) -> Bool {
+        expiresAt.map { now >= $0 } ?? false
     }
 }

@@ -208,6 +208,12 @@ enum Migrations {
             // Accepting finds the pending invites of an email.
             "CREATE INDEX invites_email ON invites (email_key, id)",
         ], seed: nil),
+        Migration(version: 4, statements: [
+            // Admin keys may expire, and remember when they were last used (written in batches, not per request).
+            // The key list pages by id, the table's primary key, so it needs no index of its own.
+            "ALTER TABLE admin_keys ADD COLUMN expires_at INTEGER",
+            "ALTER TABLE admin_keys ADD COLUMN last_used_at INTEGER",
+        ], seed: nil),
     ]
 
     /// Brings the database up to the newest version.

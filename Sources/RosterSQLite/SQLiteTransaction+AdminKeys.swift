@@ -4,26 +4,78 @@ import RosterStore
 import SQLiteNIO
 
 extension SQLiteTransaction: AdminKeyStore {
+    static let keyColumns = "id, name, owner_id, redacted_value, created_at, expires_at, last_used_at"
+
+    static func adminKey(from row: SQLiteRow) throws -> AdminKey {
+        AdminKey(
+            id: try row.identifier("id"), name: try row.string("name"), ownerID: try row.identifier("owner_id"),
+            redactedValue: try row.string("redacted_value"), createdAt: try row.int("created_at"),
+            expiresAt: row.column("expires_at")?.integer, lastUsedAt: row.column("last_used_at")?.integer)
+    }
+
     func insertKey(_ key: AdminKey, secretHash: [UInt8]) async throws {
+        guard try await exists("users", id: key.ownerID) else { throw StoreError.notFound(.user, key.ownerID.rawValue) }
         try await query(
-            "INSERT INTO admin_keys (id, name, secret_hash, redacted_value, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            """
+            INSERT INTO admin_keys (id, name, secret_hash, redacted_value, owner_id, created_at, expires_at, last_used_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
             [
                 .text(key.id.rawValue), .text(key.name), .blob(ByteBuffer(bytes: secretHash)), .text(key.redactedValue),
-                .text(key.ownerID.rawValue), .integer(key.createdAt),
+                .text(key.ownerID.rawValue), .integer(key.createdAt), key.expiresAt.map(SQLiteData.integer) ?? .null,
+                key.lastUsedAt.map(SQLiteData.integer) ?? .null,
             ],
             conflictMessage: "That admin key already exists.")
     }
 
     func key(secretHash: [UInt8]) async throws -> (key: AdminKey, storedHash: [UInt8])? {
-        let rows = try await query("SELECT * FROM admin_keys WHERE secret_hash = ?", [.blob(ByteBuffer(bytes: secretHash))])
+        let rows = try await query(
+            "SELECT \(Self.keyColumns), secret_hash FROM admin_keys WHERE secret_hash = ?", [.blob(ByteBuffer(bytes: secretHash))])
         guard let row = rows.first, var stored = row.column("secret_hash")?.blob else { return nil }
-        let key = AdminKey(
-            id: try row.identifier("id"), name: try row.string("name"), ownerID: try row.identifier("owner_id"),
-            redactedValue: try row.string("redacted_value"), createdAt: try row.int("created_at"))
-        return (key, stored.readBytes(length: stored.readableBytes) ?? [])
+        return (try Self.adminKey(from: row), stored.readBytes(length: stored.readableBytes) ?? [])
     }
 
     func keyCount() async throws -> Int {
         try await query("SELECT count(*) AS n FROM admin_keys").first?.column("n")?.integer ?? 0
     }
+
+    func key(id: Identifier) async throws -> AdminKey {
+        let rows = try await query("SELECT \(Self.keyColumns) FROM admin_keys WHERE id = ?", [.text(id.rawValue)])
+        guard let row = rows.first else { throw StoreError.notFound(.adminKey, id.rawValue) }
+        return try Self.adminKey(from: row)
+    }
+
+    func keys(page: PageRequest) async throws -> Page<AdminKey> {
+        var binds: [SQLiteData] = []
+        let (condition, tail) = keyset("id", page, binds: &binds)
+        // The primary key is the list's index.
+        let rows = try await query("SELECT \(Self.keyColumns) FROM admin_keys WHERE 1 = 1\(condition)\(tail)", binds)
+        return Page(rows: try rows.map(Self.adminKey(from:)), limit: page.limit)
+    }
+
+    func deleteKey(id: Identifier) async throws {
+        try await query("DELETE FROM admin_keys WHERE id = ?", [.text(id.rawValue)])
+        if try await changes() == 0 { throw StoreError.notFound(.adminKey, id.rawValue) }
+    }
+
+    /// One `UPDATE` per batch of keys, each found through the primary key; the `CASE` picks each key's time.
+    func recordKeyUse(_ lastUsed: [Identifier: Int]) async throws {
+        let entries = lastUsed.sorted { $0.key < $1.key }
+        for start in stride(from: 0, to: entries.count, by: Self.keyUseBatch) {
+            let batch = entries[start..<min(start + Self.keyUseBatch, entries.count)]
+            var binds: [SQLiteData] = []
+            for (id, time) in batch { binds += [.text(id.rawValue), .integer(time)] }
+            binds += batch.map { .text($0.key.rawValue) }
+            let cases = Array(repeating: "WHEN ? THEN ?", count: batch.count).joined(separator: " ")
+            try await query(
+                """
+                UPDATE admin_keys SET last_used_at = max(coalesce(last_used_at, 0), CASE id \(cases) END)
+                WHERE id IN (\(Self.placeholders(batch.count)))
+                """,
+                binds)
+        }
+    }
+
+    /// How many keys one `recordKeyUse` statement updates at most (three binds each).
+    static let keyUseBatch = 500
 }

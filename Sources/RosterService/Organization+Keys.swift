@@ -1,18 +1,134 @@
 import Crypto
+import Foundation
 import RosterModel
 import RosterStore
 
 extension Organization {
     /// The caller an admin key belongs to. The key is looked up by the SHA-256 of its secret and the stored hash is
-    /// compared in constant time; an unknown key is `unauthenticated`.
+    /// compared in constant time. An unknown key, an expired one (code `expired_api_key`) and one whose owner was
+    /// deactivated (`owner_deactivated`) are `unauthenticated`. The key and its owner are read from the store on
+    /// every call, so a key deleted, or whose owner was deleted or deactivated, stops working at once on every server
+    /// sharing the store. The use is noted in memory, not written: `flushKeyUse()` writes it.
     public func authenticate(secret: String) async throws -> Caller {
         let hash = Self.hash(secret)
-        guard let (key, storedHash) = try await store.read({ try await $0.key(secretHash: hash) }),
-            Self.constantTimeEqual(storedHash, hash)
-        else {
+        let found = try await store.read { tx -> (key: AdminKey, owner: User)? in
+            guard let (key, storedHash) = try await tx.key(secretHash: hash), Self.constantTimeEqual(storedHash, hash) else {
+                return nil
+            }
+            return (key, try await tx.user(id: key.ownerID))
+        }
+        guard let (key, owner) = found else {
             throw ServiceError(.unauthenticated, "Incorrect API key provided.", code: "invalid_api_key")
         }
+        let timestamp = now()
+        if let expiresAt = key.expiresAt, key.isExpired(at: timestamp) {
+            let when = Date(timeIntervalSince1970: TimeInterval(expiresAt)).ISO8601Format()
+            throw ServiceError(
+                .unauthenticated, "The API key provided expired at \(when). Create a new admin key to continue.",
+                code: "expired_api_key")
+        }
+        guard owner.isActive else {
+            throw ServiceError(
+                .unauthenticated, "The API key provided belongs to a deactivated user; it no longer works.",
+                code: "owner_deactivated")
+        }
+        keyUses.note(key.id, at: timestamp)
         return Caller(userID: key.ownerID, keyID: key.id)
+    }
+
+    /// An admin key with the user it belongs to, as the Admin API shows it.
+    public struct OwnedAdminKey: Sendable {
+        /// The key, its `lastUsedAt` including uses not yet written to the store.
+        public let key: AdminKey
+        public let owner: User
+    }
+
+    /// An admin key just created, with its secret: the only time the secret is known.
+    public struct CreatedAdminKey: Sendable {
+        public let key: OwnedAdminKey
+        /// The whole secret, `sk-admin-` and 48 letters and digits.
+        public let secret: String
+    }
+
+    /// The longest an admin key may live: 365 days, in seconds.
+    public static let maximumKeyLifetime = 31_536_000
+
+    /// Creates an admin key belonging to the caller's user, expiring `expiresInSeconds` from now (1 second to 365
+    /// days) or never. Its secret is returned here once; the store keeps only its SHA-256.
+    public func createAdminKey(name rawName: String, expiresInSeconds: Int?, by caller: Caller) async throws -> CreatedAdminKey {
+        let name = try Self.validName(rawName, param: "name")
+        if let seconds = expiresInSeconds, !(1...Self.maximumKeyLifetime).contains(seconds) {
+            throw ServiceError.invalid(
+                "'expires_in_seconds' must be from 1 to \(Self.maximumKeyLifetime) (365 days); got \(seconds). Leave it out for a key that does not expire.",
+                param: "expires_in_seconds")
+        }
+        let timestamp = now()
+        let secret = Self.newSecret()
+        var key = Self.key(named: name, secret: secret, owner: caller.userID, now: timestamp)
+        key.expiresAt = expiresInSeconds.map { timestamp + $0 }
+        let owner = try await store.withTransaction { [key] tx in
+            let owner = try await tx.user(id: caller.userID)
+            try await tx.insertKey(key, secretHash: Self.hash(secret))
+            return owner
+        }
+        return CreatedAdminKey(key: OwnedAdminKey(key: key, owner: owner), secret: secret)
+    }
+
+    /// Every admin key, expired ones included, paged by identifier.
+    public func adminKeys(page: PageRequest) async throws -> Page<OwnedAdminKey> {
+        try await store.read { tx in
+            let keys = try await tx.keys(page: page)
+            var owners: [Identifier: User] = [:]
+            var items: [OwnedAdminKey] = []
+            for key in keys.items {
+                let owner: User
+                if let known = owners[key.ownerID] {
+                    owner = known
+                } else {
+                    owner = try await tx.user(id: key.ownerID)
+                    owners[key.ownerID] = owner
+                }
+                items.append(OwnedAdminKey(key: withRecentUse(key), owner: owner))
+            }
+            return Page(items: items, hasMore: keys.hasMore)
+        }
+    }
+
+    /// The admin key with `id`; not-found when there is none.
+    public func adminKey(id: Identifier) async throws -> OwnedAdminKey {
+        try await store.read { tx in
+            let key = try await tx.key(id: id)
+            return OwnedAdminKey(key: withRecentUse(key), owner: try await tx.user(id: key.ownerID))
+        }
+    }
+
+    /// Deletes the admin key; from the moment this returns it authenticates nothing, on any server.
+    public func deleteAdminKey(id: Identifier) async throws {
+        try await store.withTransaction { try await $0.deleteKey(id: id) }
+    }
+
+    /// Writes the admin key uses noted since the last flush to the store, in one transaction, and returns how many
+    /// keys it updated. When the write fails the uses are kept for the next flush.
+    @discardableResult
+    public func flushKeyUse() async throws -> Int {
+        let batch = keyUses.beginFlush()
+        guard !batch.isEmpty else { return 0 }
+        do {
+            try await store.withTransaction { try await $0.recordKeyUse(batch) }
+        } catch {
+            keyUses.endFlush(batch, written: false)
+            throw error
+        }
+        keyUses.endFlush(batch, written: true)
+        return batch.count
+    }
+
+    /// The key with its last use noted in memory and not yet written, when that is the later one.
+    private func withRecentUse(_ key: AdminKey) -> AdminKey {
+        guard let recent = keyUses.lastUsed(key.id) else { return key }
+        var key = key
+        key.lastUsedAt = max(key.lastUsedAt ?? recent, recent)
+        return key
     }
 
     /// What `bootstrap` did.

@@ -19,6 +19,8 @@ public struct Caller: Sendable, Equatable {
 public struct Organization: Sendable {
     let store: any Datastore
     let now: @Sendable () -> Int
+    /// Admin key uses not yet written to the store; shared by every copy of this organization.
+    let keyUses = KeyUseRecorder()
 
     /// - Parameter now: the clock, in Unix seconds (tests pass a fixed one).
     public init(store: any Datastore, now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {

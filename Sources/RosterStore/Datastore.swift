@@ -111,12 +111,23 @@ public protocol AssignmentStore: Sendable {
 
 /// Admin API keys, stored by the hash of their secret.
 public protocol AdminKeyStore: Sendable {
-    /// Throws `conflict` when a key with the same hash exists.
+    /// Inserts the key with its expiry and last use as given. Throws `conflict` when a key with the same hash or id
+    /// exists, `notFound(.user, …)` when its owner does not.
     func insertKey(_ key: AdminKey, secretHash: [UInt8]) async throws
     /// The key whose secret hashes to `secretHash`, with the hash as stored, or nil.
     func key(secretHash: [UInt8]) async throws -> (key: AdminKey, storedHash: [UInt8])?
     /// How many keys exist.
     func keyCount() async throws -> Int
+    /// Throws `notFound(.adminKey, id)` when there is no such key.
+    func key(id: Identifier) async throws -> AdminKey
+    /// Every key of every user, expired ones included, paged by identifier.
+    func keys(page: PageRequest) async throws -> Page<AdminKey>
+    /// Deletes the key; it authenticates nothing afterwards. Throws `notFound`.
+    func deleteKey(id: Identifier) async throws
+    /// Records when each key was last used, in one write for all of them rather than one per key: a key's
+    /// `lastUsedAt` becomes the later of the stored time and the given one (so flushes from several servers, in any
+    /// order, keep the latest). Keys that no longer exist are skipped.
+    func recordKeyUse(_ lastUsed: [Identifier: Int]) async throws
 }
 
 /// Everything a transaction can read and write.

@@ -3,29 +3,6 @@ import RosterStore
 import Testing
 
 extension StoreConformance {
-    static let keyContracts: [StoreContract] = [
-        contract("a key is found by the hash of its secret, and only by it") { store in
-            let ada = user("ada")
-            let key = AdminKey(id: .make(.adminKey), name: "ci", ownerID: ada.id, redactedValue: "sk-a...wxyz", createdAt: t0)
-            try await store.withTransaction { tx in
-                try await tx.insertUser(ada)
-                try await tx.insertKey(key, secretHash: [9, 8, 7])
-            }
-            let found = try await store.read { try await $0.key(secretHash: [9, 8, 7]) }
-            #expect(found?.key == key)
-            #expect(found?.storedHash == [9, 8, 7])
-            #expect(try await store.read { try await $0.key(secretHash: [9, 8]) } == nil)
-            #expect(try await store.read { try await $0.keyCount() } == 1)
-            await expectConflict {
-                try await store.withTransaction { tx in
-                    try await tx.insertKey(
-                        AdminKey(id: .make(.adminKey), name: "dup", ownerID: ada.id, redactedValue: "x", createdAt: t0),
-                        secretHash: [9, 8, 7])
-                }
-            }
-        },
-    ]
-
     static let transactionContracts: [StoreContract] = [
         contract("a transaction that throws leaves nothing behind") { store in
             struct Abort: Error {}

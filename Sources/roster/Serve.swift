@@ -48,8 +48,8 @@ struct Serve: AsyncParsableCommand {
                 let summary = try await organization.importFile(seedFile)
                 logger.info("seeded from \(seed ?? ""): \(summary.created) created, \(summary.updated) updated")
             }
-            let app = Application(
-                router: buildRouter(organization: organization),
+            let app = buildApplication(
+                organization: organization,
                 configuration: .init(address: .hostname(host, port: port), serverName: "Roster"),
                 logger: logger)
             try await app.runService()

@@ -24,13 +24,14 @@ struct Fixture: Sendable {
     let owner: User
     let client: any TestClientProtocol
 
-    /// Runs `test` against a new organization seeded with `file`; the store is closed afterwards, even on failure.
+    /// Runs `test` against a new organization seeded with `file`, on the clock `now` when given (Unix seconds); the
+    /// store is closed afterwards, even on failure.
     static func run(
-        seeding file: OrganizationFile? = nil, _ test: @Sendable (Fixture) async throws -> Void
+        seeding file: OrganizationFile? = nil, now: (@Sendable () -> Int)? = nil, _ test: @Sendable (Fixture) async throws -> Void
     ) async throws {
         let store = try await SQLiteDatastore.open(.init(path: ":memory:"))
         do {
-            let organization = Organization(store: store)
+            let organization = now.map { Organization(store: store, now: $0) } ?? Organization(store: store)
             let owner = try await organization.bootstrap(adminKey: key, ownerEmail: ownerEmail).owner
             if let file { _ = try await organization.importFile(file) }
             let app = Application(router: buildRouter(organization: organization), logger: quietLogger)

@@ -1,0 +1,45 @@
+import Hummingbird
+import RosterModel
+import RosterService
+
+/// `/v1/organization/admin_api_keys…`: the organization's admin API keys.
+struct KeysController {
+    let organization: Organization
+
+    struct CreateBody: Decodable {
+        let name: String
+        let expires_in_seconds: Int?
+    }
+
+    func addRoutes(to router: some RouterMethods<RosterRequestContext>) {
+        router.get("admin_api_keys", use: list)
+        router.post("admin_api_keys", use: create)
+        router.get("admin_api_keys/:key_id", use: retrieve)
+        router.delete("admin_api_keys/:key_id", use: delete)
+    }
+
+    /// Pages as OpenAI's reference says: 20 by default, oldest first unless `order=desc`.
+    @Sendable func list(_ request: Request, context: RosterRequestContext) async throws -> Response {
+        let rules = ListRules(defaultLimit: 20, limitRange: 1...100, cursorKind: .adminKey)
+        let page = try await organization.adminKeys(page: request.pageRequest(rules))
+        return .json(Wire.rangeList(page, id: \.key.id, Wire.adminKey))
+    }
+
+    /// The key belongs to the caller's user; the answer is the only one that carries its secret.
+    @Sendable func create(_ request: Request, context: RosterRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let body = try await request.decode(CreateBody.self, context: context)
+        let created = try await organization.createAdminKey(name: body.name, expiresInSeconds: body.expires_in_seconds, by: caller)
+        return .json(Wire.createdAdminKey(created))
+    }
+
+    @Sendable func retrieve(_ request: Request, context: RosterRequestContext) async throws -> Response {
+        .json(Wire.adminKey(try await organization.adminKey(id: context.identifier("key_id", .adminKey))))
+    }
+
+    @Sendable func delete(_ request: Request, context: RosterRequestContext) async throws -> Response {
+        let id = try context.identifier("key_id", .adminKey)
+        try await organization.deleteAdminKey(id: id)
+        return .json(Wire.deleted("organization.admin_api_key.deleted", id: id))
+    }
+}
