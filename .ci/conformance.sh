@@ -26,6 +26,7 @@ served=(
   list-project-group-role-assignments assign-project-group-role retrieve-project-group-role unassign-project-group-role
   list-invites inviteUser retrieve-invite delete-invite
   admin-api-keys-list admin-api-keys-create admin-api-keys-get admin-api-keys-delete
+  list-audit-logs
 )
 
 if [ ! -x "$venv/bin/python" ]; then

@@ -52,6 +52,7 @@ public struct APIError: Error, Equatable, Sendable {
                 case .notFound: .notFound
                 case .conflict: .conflict
                 case .unauthenticated: .unauthorized
+                case .forbidden: .forbidden
                 }
             self.init(status, error.message, param: error.param, code: error.code)
         case let error as StoreError:
@@ -85,7 +86,8 @@ public struct APIError: Error, Equatable, Sendable {
             "invalidValue", "invalidVers", "sensitive",
         ]
         var scimType = code.flatMap { scimTypes.contains($0) ? $0 : nil }
-        if scimType == nil, status == .conflict { scimType = "uniqueness" }
+        // A taken name is SCIM's `uniqueness`; other conflicts (such as `last_owner`) have no SCIM type.
+        if scimType == nil, status == .conflict, code == nil || code == "conflict" { scimType = "uniqueness" }
         if scimType == nil, status == .badRequest { scimType = code == "invalid_json" ? "invalidSyntax" : "invalidValue" }
         var members: [(String, JSON)] = [
             ("schemas", .array([.string(SCIMSchemas.errorURN)])), ("status", .string(String(status.code))),
@@ -120,6 +122,7 @@ public struct APIError: Error, Equatable, Sendable {
         case .project: "project"
         case .serviceAccount: "service account"
         case .invite: "invite"
+        case .auditLog: "audit log event"
         }
     }
 }

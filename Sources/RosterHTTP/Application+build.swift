@@ -24,16 +24,23 @@ public func buildRouter(organization: Organization, answerWrongMethods: Bool = t
     router.get("openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(string: OpenAPIDocument.text)))
     }
-    let api = router.group("v1/organization").add(middleware: AuthMiddleware(organization: organization))
+    /// A group whose routes need a key whose user holds what `OperationPermissions` says each route needs.
+    func guarded(_ path: RouterPath) -> RouterGroup<RosterRequestContext> {
+        router.group(path).add(middleware: AuthMiddleware(organization: organization))
+            .add(middleware: PermissionMiddleware(organization: organization))
+    }
+    let api = guarded("v1/organization")
     GroupsController(organization: organization).addRoutes(to: api)
     RolesController(organization: organization).addRoutes(to: api)
     UsersController(organization: organization).addRoutes(to: api)
     ProjectsController(organization: organization).addRoutes(to: api)
     InvitesController(organization: organization).addRoutes(to: api)
     KeysController(organization: organization).addRoutes(to: api)
-    let projectAPI = router.group("v1/projects").add(middleware: AuthMiddleware(organization: organization))
+    AuditLogsController(organization: organization).addRoutes(to: api)
+    PermissionsController(organization: organization).addRoutes(to: api)
+    let projectAPI = guarded("v1/projects")
     ProjectRolesController(organization: organization).addRoutes(to: projectAPI)
-    let scim = router.group("scim/v2").add(middleware: AuthMiddleware(organization: organization))
+    let scim = guarded("scim/v2")
     SCIMController(organization: organization).addRoutes(to: scim)
     if answerWrongMethods { addMethodNotAllowed(to: router) }
     return router

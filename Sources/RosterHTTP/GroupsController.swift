@@ -33,7 +33,7 @@ struct GroupsController {
 
     @Sendable func create(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let body = try await request.decode(NameBody.self, context: context)
-        return .json(Wire.group(try await organization.createGroup(name: body.name)))
+        return .json(Wire.group(try await organization.createGroup(name: body.name, by: context.requireCaller())))
     }
 
     @Sendable func retrieve(_ request: Request, context: RosterRequestContext) async throws -> Response {
@@ -43,12 +43,12 @@ struct GroupsController {
     @Sendable func update(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let id = try context.identifier("group_id", .group)
         let body = try await request.decode(NameBody.self, context: context)
-        return .json(Wire.group(try await organization.renameGroup(id: id, to: body.name)))
+        return .json(Wire.group(try await organization.renameGroup(id: id, to: body.name, by: context.requireCaller())))
     }
 
     @Sendable func delete(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let id = try context.identifier("group_id", .group)
-        try await organization.deleteGroup(id: id)
+        try await organization.deleteGroup(id: id, by: context.requireCaller())
         return .json(Wire.deleted("group.deleted", id: id))
     }
 
@@ -62,7 +62,7 @@ struct GroupsController {
         let groupID = try context.identifier("group_id", .group)
         let body = try await request.decode(UserBody.self, context: context)
         guard let userID = Identifier(body.user_id, kind: .user) else { throw APIError.notFound(.user, body.user_id) }
-        try await organization.addMember(groupID: groupID, userID: userID)
+        try await organization.addMember(groupID: groupID, userID: userID, by: context.requireCaller())
         return .json(.object([("object", "group.user"), ("user_id", .string(userID.rawValue)), ("group_id", .string(groupID.rawValue))]))
     }
 
@@ -73,7 +73,8 @@ struct GroupsController {
     }
 
     @Sendable func removeMember(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        try await organization.removeMember(groupID: context.identifier("group_id", .group), userID: context.identifier("user_id", .user))
+        try await organization.removeMember(
+            groupID: context.identifier("group_id", .group), userID: context.identifier("user_id", .user), by: context.requireCaller())
         return .json(Wire.deleted("group.user.deleted"))
     }
 
@@ -87,7 +88,7 @@ struct GroupsController {
         let groupID = try context.identifier("group_id", .group)
         let body = try await request.decode(RoleBody.self, context: context)
         guard let roleID = Identifier(body.role_id, kind: .role) else { throw APIError.notFound(.role, body.role_id) }
-        let (group, role) = try await organization.assignRole(roleID, toGroup: groupID)
+        let (group, role) = try await organization.assignRole(roleID, toGroup: groupID, by: context.requireCaller())
         return .json(.object([("object", "group.role"), ("group", Wire.groupSummary(group)), ("role", Wire.role(role))]))
     }
 
@@ -97,7 +98,8 @@ struct GroupsController {
     }
 
     @Sendable func unassignRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        try await organization.unassignRole(context.identifier("role_id", .role), fromGroup: context.identifier("group_id", .group))
+        try await organization.unassignRole(
+            context.identifier("role_id", .role), fromGroup: context.identifier("group_id", .group), by: context.requireCaller())
         return .json(Wire.deleted("group.role.deleted"))
     }
 }

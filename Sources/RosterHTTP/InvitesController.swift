@@ -34,7 +34,8 @@ struct InvitesController {
     @Sendable func create(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let body = try await request.decode(CreateBody.self, context: context)
         let invite = try await organization.createInvite(
-            email: body.email, role: body.role, projects: (body.projects ?? []).map { (id: $0.id, role: $0.role) })
+            email: body.email, role: body.role, projects: (body.projects ?? []).map { (id: $0.id, role: $0.role) },
+            by: context.requireCaller())
         return .json(Wire.invite(invite, status: organization.status(of: invite)))
     }
 
@@ -45,7 +46,7 @@ struct InvitesController {
 
     @Sendable func delete(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let id = try context.identifier("invite_id", .invite)
-        try await organization.deleteInvite(id: id)
+        try await organization.deleteInvite(id: id, by: context.requireCaller())
         return .json(Wire.deleted("organization.invite.deleted", id: id))
     }
 }

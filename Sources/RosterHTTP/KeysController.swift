@@ -39,7 +39,7 @@ struct KeysController {
 
     @Sendable func delete(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let id = try context.identifier("key_id", .adminKey)
-        try await organization.deleteAdminKey(id: id)
+        try await organization.deleteAdminKey(id: id, by: context.requireCaller())
         return .json(Wire.deleted("organization.admin_api_key.deleted", id: id))
     }
 }

@@ -56,14 +56,15 @@ struct ProjectRolesController {
         let id = try context.identifier("role_id", .role)
         let body = try await request.decode(RolesController.UpdateBody.self, context: context)
         let role = try await organization.updateProjectRole(
-            id: id, projectID: projectID, name: body.role_name, permissions: body.permissions, description: body.description)
+            id: id, projectID: projectID, name: body.role_name, permissions: body.permissions, description: body.description,
+            by: context.requireCaller())
         return .json(Wire.role(role))
     }
 
     @Sendable func delete(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let projectID = try context.identifier("project_id", .project)
         let id = try context.identifier("role_id", .role)
-        try await organization.deleteProjectRole(id: id, projectID: projectID)
+        try await organization.deleteProjectRole(id: id, projectID: projectID, by: context.requireCaller())
         return .json(Wire.deleted("role.deleted", id: id))
     }
 
@@ -80,7 +81,8 @@ struct ProjectRolesController {
         let projectID = try context.identifier("project_id", .project)
         let userID = try context.identifier("user_id", .user)
         let roleID = try await Self.roleID(request, context: context)
-        let (user, role) = try await organization.assignProjectRole(roleID, toUser: userID, projectID: projectID)
+        let (user, role) = try await organization.assignProjectRole(
+            roleID, toUser: userID, projectID: projectID, by: context.requireCaller())
         return .json(.object([("object", "user.role"), ("user", Wire.user(user)), ("role", Wire.role(role))]))
     }
 
@@ -94,7 +96,7 @@ struct ProjectRolesController {
     @Sendable func unassignUserRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
         try await organization.unassignProjectRole(
             context.identifier("role_id", .role), fromUser: context.identifier("user_id", .user),
-            projectID: context.identifier("project_id", .project))
+            projectID: context.identifier("project_id", .project), by: context.requireCaller())
         return .json(Wire.deleted("user.role.deleted"))
     }
 
@@ -111,7 +113,8 @@ struct ProjectRolesController {
         let projectID = try context.identifier("project_id", .project)
         let groupID = try context.identifier("group_id", .group)
         let roleID = try await Self.roleID(request, context: context)
-        let (group, role) = try await organization.assignProjectRole(roleID, toGroup: groupID, projectID: projectID)
+        let (group, role) = try await organization.assignProjectRole(
+            roleID, toGroup: groupID, projectID: projectID, by: context.requireCaller())
         return .json(.object([("object", "group.role"), ("group", Wire.groupSummary(group)), ("role", Wire.role(role))]))
     }
 
@@ -125,7 +128,7 @@ struct ProjectRolesController {
     @Sendable func unassignGroupRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
         try await organization.unassignProjectRole(
             context.identifier("role_id", .role), fromGroup: context.identifier("group_id", .group),
-            projectID: context.identifier("project_id", .project))
+            projectID: context.identifier("project_id", .project), by: context.requireCaller())
         return .json(Wire.deleted("group.role.deleted"))
     }
 

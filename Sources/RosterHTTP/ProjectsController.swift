@@ -80,7 +80,7 @@ struct ProjectsController {
     @Sendable func create(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let body = try await request.decode(CreateBody.self, context: context)
         let project = try await organization.createProject(
-            name: body.name, externalKeyID: body.external_key_id, residency: body.residency)
+            name: body.name, externalKeyID: body.external_key_id, residency: body.residency, by: context.requireCaller())
         return .json(Wire.project(project))
     }
 
@@ -91,11 +91,14 @@ struct ProjectsController {
     @Sendable func modify(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let id = try context.identifier("project_id", .project)
         let body = try await request.decode(ModifyBody.self, context: context)
-        return .json(Wire.project(try await organization.modifyProject(id: id, name: body.name, externalKeyID: body.external_key_id)))
+        let project = try await organization.modifyProject(
+            id: id, name: body.name, externalKeyID: body.external_key_id, by: context.requireCaller())
+        return .json(Wire.project(project))
     }
 
     @Sendable func archive(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        .json(Wire.project(try await organization.archiveProject(id: context.identifier("project_id", .project))))
+        let project = try await organization.archiveProject(id: context.identifier("project_id", .project), by: context.requireCaller())
+        return .json(Wire.project(project))
     }
 
     // MARK: Project users
@@ -113,7 +116,8 @@ struct ProjectsController {
             guard let id = Identifier(raw, kind: .user) else { throw APIError.notFound(.user, raw) }
             return id
         }
-        let member = try await organization.addProjectMember(projectID: projectID, userID: userID, email: body.email, role: body.role)
+        let member = try await organization.addProjectMember(
+            projectID: projectID, userID: userID, email: body.email, role: body.role, by: context.requireCaller())
         return .json(Wire.projectUser(member))
     }
 
@@ -130,12 +134,15 @@ struct ProjectsController {
         guard let role = body.role else {
             throw APIError.invalid("Missing required parameter: 'role'.", param: "role", code: "missing_required_parameter")
         }
-        return .json(Wire.projectUser(try await organization.modifyProjectMember(projectID: projectID, userID: userID, role: role)))
+        let member = try await organization.modifyProjectMember(
+            projectID: projectID, userID: userID, role: role, by: context.requireCaller())
+        return .json(Wire.projectUser(member))
     }
 
     @Sendable func removeUser(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let userID = try context.identifier("user_id", .user)
-        try await organization.removeProjectMember(projectID: context.identifier("project_id", .project), userID: userID)
+        try await organization.removeProjectMember(
+            projectID: context.identifier("project_id", .project), userID: userID, by: context.requireCaller())
         return .json(Wire.deleted("organization.project.user.deleted", id: userID))
     }
 
@@ -152,7 +159,9 @@ struct ProjectsController {
         let projectID = try context.identifier("project_id", .project)
         let body = try await request.decode(AddGroupBody.self, context: context)
         guard let groupID = Identifier(body.group_id, kind: .group) else { throw APIError.notFound(.group, body.group_id) }
-        return .json(Wire.projectGroup(try await organization.addProjectGroup(projectID: projectID, groupID: groupID, role: body.role)))
+        let access = try await organization.addProjectGroup(
+            projectID: projectID, groupID: groupID, role: body.role, by: context.requireCaller())
+        return .json(Wire.projectGroup(access))
     }
 
     /// `group_type` may only be `group`: Roster has no other kind.
@@ -167,7 +176,8 @@ struct ProjectsController {
 
     @Sendable func removeGroup(_ request: Request, context: RosterRequestContext) async throws -> Response {
         try await organization.removeProjectGroup(
-            projectID: context.identifier("project_id", .project), groupID: context.identifier("group_id", .group))
+            projectID: context.identifier("project_id", .project), groupID: context.identifier("group_id", .group),
+            by: context.requireCaller())
         return .json(Wire.deleted("project.group.deleted"))
     }
 
@@ -184,7 +194,7 @@ struct ProjectsController {
         let projectID = try context.identifier("project_id", .project)
         let body = try await request.decode(CreateServiceAccountBody.self, context: context)
         let created = try await organization.createServiceAccount(
-            projectID: projectID, name: body.name, accountOnly: body.create_service_account_only ?? false)
+            projectID: projectID, name: body.name, accountOnly: body.create_service_account_only ?? false, by: context.requireCaller())
         return .json(Wire.createdServiceAccount(created))
     }
 
@@ -198,13 +208,15 @@ struct ProjectsController {
         let projectID = try context.identifier("project_id", .project)
         let id = try context.identifier("service_account_id", .serviceAccount)
         let body = try await request.decode(UpdateServiceAccountBody.self, context: context)
-        let account = try await organization.updateServiceAccount(projectID: projectID, id: id, name: body.name, role: body.role)
+        let account = try await organization.updateServiceAccount(
+            projectID: projectID, id: id, name: body.name, role: body.role, by: context.requireCaller())
         return .json(Wire.serviceAccount(account))
     }
 
     @Sendable func deleteServiceAccount(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let id = try context.identifier("service_account_id", .serviceAccount)
-        try await organization.deleteServiceAccount(projectID: context.identifier("project_id", .project), id: id)
+        try await organization.deleteServiceAccount(
+            projectID: context.identifier("project_id", .project), id: id, by: context.requireCaller())
         return .json(Wire.deleted("organization.project.service_account.deleted", id: id))
     }
 }

@@ -39,6 +39,11 @@ extension Request {
         query.last { $0.key == name }?.value
     }
 
+    /// Every value of an array query parameter, in request order: `name[]=…` (the SDK's form) and `name=…`, repeated.
+    func queryValues(_ name: String) -> [String] {
+        query.filter { $0.key == name || $0.key == "\(name)[]" }.map(\.value)
+    }
+
     /// A boolean query parameter: `true` or `false`, `defaultValue` when absent; anything else is a 400 naming it.
     func boolQuery(_ name: String, default defaultValue: Bool = false) throws -> Bool {
         guard let raw = queryValue(name) else { return defaultValue }

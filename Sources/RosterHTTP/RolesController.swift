@@ -46,13 +46,13 @@ struct RolesController {
         let id = try context.identifier("role_id", .role)
         let body = try await request.decode(UpdateBody.self, context: context)
         let role = try await organization.updateRole(
-            id: id, name: body.role_name, permissions: body.permissions, description: body.description)
+            id: id, name: body.role_name, permissions: body.permissions, description: body.description, by: context.requireCaller())
         return .json(Wire.role(role))
     }
 
     @Sendable func delete(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let id = try context.identifier("role_id", .role)
-        try await organization.deleteRole(id: id)
+        try await organization.deleteRole(id: id, by: context.requireCaller())
         return .json(Wire.deleted("role.deleted", id: id))
     }
 }

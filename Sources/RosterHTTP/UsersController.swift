@@ -34,7 +34,7 @@ struct UsersController {
     @Sendable func list(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let rules = ListRules(defaultLimit: 20, limitRange: 1...100, cursorKind: .user, acceptsOrder: false)
         let pageRequest = try request.pageRequest(rules)
-        let emails = request.query.filter { $0.key == "emails" || $0.key == "emails[]" }.map(\.value)
+        let emails = request.queryValues("emails")
         guard emails.count <= Self.maximumEmailFilter else {
             throw APIError.invalid("'emails' takes at most \(Self.maximumEmailFilter) addresses; got \(emails.count).", param: "emails")
         }
@@ -55,7 +55,7 @@ struct UsersController {
     /// Whether `include[]=projects` (the SDK's form) or `include=projects` asks for each user's `projects`;
     /// any other value of `include` is a 400.
     static func includesProjects(_ request: Request) throws -> Bool {
-        let values = request.query.filter { $0.key == "include" || $0.key == "include[]" }.map(\.value)
+        let values = request.queryValues("include")
         if let other = values.first(where: { $0 != "projects" }) {
             throw APIError.invalid("'include' accepts only 'projects'; got '\(other)'.", param: "include")
         }
@@ -67,12 +67,12 @@ struct UsersController {
         let body = try await request.decode(ModifyBody.self, context: context)
         let changes = Organization.UserChanges(
             role: body.role, roleID: body.role_id, technicalLevel: body.technical_level, developerPersona: body.developer_persona)
-        return .json(Wire.user(try await organization.modifyUser(id: id, changes)))
+        return .json(Wire.user(try await organization.modifyUser(id: id, changes, by: context.requireCaller())))
     }
 
     @Sendable func delete(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let id = try context.identifier("user_id", .user)
-        try await organization.deleteUser(id: id)
+        try await organization.deleteUser(id: id, by: context.requireCaller())
         return .json(Wire.deleted("organization.user.deleted", id: id))
     }
 
@@ -86,7 +86,7 @@ struct UsersController {
         let userID = try context.identifier("user_id", .user)
         let body = try await request.decode(RoleBody.self, context: context)
         guard let roleID = Identifier(body.role_id, kind: .role) else { throw APIError.notFound(.role, body.role_id) }
-        let (user, role) = try await organization.assignRole(roleID, toUser: userID)
+        let (user, role) = try await organization.assignRole(roleID, toUser: userID, by: context.requireCaller())
         return .json(.object([("object", "user.role"), ("user", Wire.user(user)), ("role", Wire.role(role))]))
     }
 
@@ -96,7 +96,8 @@ struct UsersController {
     }
 
     @Sendable func unassignRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        try await organization.unassignRole(context.identifier("role_id", .role), fromUser: context.identifier("user_id", .user))
+        try await organization.unassignRole(
+            context.identifier("role_id", .role), fromUser: context.identifier("user_id", .user), by: context.requireCaller())
         return .json(Wire.deleted("user.role.deleted"))
     }
 }

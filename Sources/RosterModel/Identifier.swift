@@ -10,6 +10,7 @@ public enum IdentifierKind: String, Sendable, CaseIterable {
     case project = "proj_"
     case serviceAccount = "svc_acct_"
     case invite = "invite-"
+    case auditLog = "audit_log-"
 
     /// The prefix every identifier of this kind starts with.
     public var prefix: String { rawValue }

@@ -214,6 +214,34 @@ enum Migrations {
             "ALTER TABLE admin_keys ADD COLUMN expires_at INTEGER",
             "ALTER TABLE admin_keys ADD COLUMN last_used_at INTEGER",
         ], seed: nil),
+        Migration(version: 5, statements: [
+            // The audit log. Events name users, keys and projects by id without foreign keys, and keep the actor's
+            // email and the project's name as they were, so that an event outlives everything it mentions.
+            """
+            CREATE TABLE audit_logs (
+                id TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                effective_at INTEGER NOT NULL,
+                actor_key_id TEXT,
+                actor_user_id TEXT,
+                actor_email TEXT,
+                actor_email_key TEXT,
+                project_id TEXT,
+                project_name TEXT,
+                resource_id TEXT NOT NULL,
+                details TEXT NOT NULL
+            ) WITHOUT ROWID
+            """,
+            // The list is newest first by (effective_at, id); each filter has an index that ends in those columns,
+            // so one value of a filter reads its events already in order and a page stops at its limit.
+            "CREATE INDEX audit_logs_time ON audit_logs (effective_at, id)",
+            "CREATE INDEX audit_logs_type ON audit_logs (type, effective_at, id)",
+            "CREATE INDEX audit_logs_project ON audit_logs (project_id, effective_at, id)",
+            "CREATE INDEX audit_logs_actor_user ON audit_logs (actor_user_id, effective_at, id)",
+            "CREATE INDEX audit_logs_actor_key ON audit_logs (actor_key_id, effective_at, id)",
+            "CREATE INDEX audit_logs_actor_email ON audit_logs (actor_email_key, effective_at, id)",
+            "CREATE INDEX audit_logs_resource ON audit_logs (resource_id, effective_at, id)",
+        ], seed: nil),
     ]
 
     /// Brings the database up to the newest version.

@@ -105,6 +105,16 @@ extension SQLiteTransaction: UserStore {
         return try rows.first.map(Self.user(from:))
     }
 
+    func activeOwnerCount() async throws -> Int {
+        try await query(
+            """
+            SELECT count(*) AS n FROM user_roles ur JOIN users u ON u.id = ur.user_id
+            WHERE ur.role_id = (SELECT r.id FROM roles r WHERE r.resource_type = ? AND r.name_key = 'owner' AND r.is_predefined = 1)
+              AND u.active = 1
+            """, [.text(ResourceType.organization)]
+        ).first?.column("n")?.integer ?? 0
+    }
+
     func user(userName: String) async throws -> User? {
         try await query(
             "SELECT \(Self.userColumns) FROM users u WHERE u.user_name_key = ?", [.text(Validation.comparisonKey(userName))]

@@ -5,11 +5,15 @@ extension Organization {
     // MARK: Group roles
 
     /// Assigns an organization role to a group (SCIM-managed groups included). Assigning it twice leaves one assignment.
-    public func assignRole(_ roleID: Identifier, toGroup groupID: Identifier) async throws -> (Group, Role) {
-        try await store.withTransaction { tx in
+    /// Refused (403) when the caller does not hold every permission of the role.
+    public func assignRole(_ roleID: Identifier, toGroup groupID: Identifier, by caller: Caller? = nil) async throws -> (Group, Role) {
+        try await withAuditedTransaction(by: caller) { tx, audit in
             let group = try await tx.group(id: groupID)
             let role = try await Self.organizationRole(roleID, in: tx)
-            _ = try await tx.assign(roleID: roleID, to: .group(groupID))
+            try await Self.refuseUnlessCallerHolds(role, caller: caller, in: tx)
+            if try await tx.assign(roleID: roleID, to: .group(groupID)) {
+                try await audit.recordAssignment(.roleAssignmentCreated, of: roleID, .organization, to: .group(groupID))
+            }
             return (group, role)
         }
     }
@@ -34,29 +38,35 @@ extension Organization {
     }
 
     /// Removes the role from the group; not-found when it was not assigned.
-    public func unassignRole(_ roleID: Identifier, fromGroup groupID: Identifier) async throws {
-        try await store.withTransaction { tx in
+    public func unassignRole(_ roleID: Identifier, fromGroup groupID: Identifier, by caller: Caller? = nil) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
             _ = try await tx.group(id: groupID)
             guard try await tx.unassign(roleID: roleID, from: .group(groupID)) else {
                 _ = try await Self.organizationRole(roleID, in: tx)
                 throw ServiceError.notAssigned(roleID: roleID, to: .group(groupID))
             }
+            try await audit.recordAssignment(.roleAssignmentDeleted, of: roleID, .organization, to: .group(groupID))
         }
     }
 
     // MARK: User roles
 
     /// Assigns an organization role to a user directly. Assigning it twice leaves one assignment.
-    /// A predefined role (`owner`, `reader`) replaces the one the user holds, as modifying the user's `role` does.
-    public func assignRole(_ roleID: Identifier, toUser userID: Identifier) async throws -> (User, Role) {
-        try await store.withTransaction { tx in
-            _ = try await tx.user(id: userID)
+    /// A predefined role (`owner`, `reader`) replaces the one the user holds, as modifying the user's `role` does
+    /// (refused for the last active owner). Refused (403) when the caller does not hold every permission of the role.
+    public func assignRole(_ roleID: Identifier, toUser userID: Identifier, by caller: Caller? = nil) async throws -> (User, Role) {
+        try await withAuditedTransaction(by: caller) { tx, audit in
+            let user = try await tx.user(id: userID)
             let role = try await Self.organizationRole(roleID, in: tx)
+            try await Self.refuseUnlessCallerHolds(role, caller: caller, in: tx)
+            let assigned: Bool
             if role.isPredefined, let predefined = PredefinedRole(rawValue: role.name) {
-                try await Self.setPredefinedRole(predefined, of: userID, in: tx)
+                if predefined != .owner { try await Self.refuseRemovingLastOwner(user, in: tx) }
+                assigned = try await Self.setPredefinedRole(predefined, of: userID, in: tx)
             } else {
-                _ = try await tx.assign(roleID: roleID, to: .user(userID))
+                assigned = try await tx.assign(roleID: roleID, to: .user(userID))
             }
+            if assigned { try await audit.recordAssignment(.roleAssignmentCreated, of: roleID, .organization, to: .user(userID)) }
             return (try await tx.user(id: userID), role)
         }
     }
@@ -82,8 +92,8 @@ extension Organization {
     }
 
     /// Removes a role the user holds directly. A role held only through groups is refused with the groups named.
-    public func unassignRole(_ roleID: Identifier, fromUser userID: Identifier) async throws {
-        try await store.withTransaction { tx in
+    public func unassignRole(_ roleID: Identifier, fromUser userID: Identifier, by caller: Caller? = nil) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
             let user = try await tx.user(id: userID)
             let role = try await Self.organizationRole(roleID, in: tx)
             if role.isPredefined, try await tx.isAssigned(roleID: roleID, to: .user(userID)) {
@@ -93,7 +103,10 @@ extension Organization {
                         + "Change it with POST /v1/organization/users/\(user.id) and {\"role\": \"owner\"} or {\"role\": \"reader\"}.",
                     code: "predefined_role")
             }
-            if try await tx.unassign(roleID: roleID, from: .user(userID)) { return }
+            if try await tx.unassign(roleID: roleID, from: .user(userID)) {
+                try await audit.recordAssignment(.roleAssignmentDeleted, of: roleID, .organization, to: .user(userID))
+                return
+            }
             guard let held = try await tx.assignedRole(roleID, user: userID) else {
                 throw ServiceError.notAssigned(roleID: roleID, to: .user(userID))
             }

@@ -3,10 +3,13 @@ import RosterStore
 
 extension Organization {
     /// Creates a group; its name must be non-blank and unused (case-insensitive).
-    public func createGroup(name rawName: String, isSCIMManaged: Bool = false) async throws -> Group {
+    public func createGroup(name rawName: String, isSCIMManaged: Bool = false, by caller: Caller? = nil) async throws -> Group {
         let name = try Self.validName(rawName, param: "name")
         let group = Group(id: .make(.group), name: name, createdAt: now(), isSCIMManaged: isSCIMManaged)
-        try await store.withTransaction { try await $0.insertGroup(group) }
+        try await withAuditedTransaction(by: caller) { tx, audit in
+            try await tx.insertGroup(group)
+            try await audit.recordGroupCreated(group)
+        }
         return group
     }
 
@@ -19,30 +22,34 @@ extension Organization {
     }
 
     /// Renames a group; refused for groups the identity provider manages.
-    public func renameGroup(id: Identifier, to rawName: String) async throws -> Group {
+    public func renameGroup(id: Identifier, to rawName: String, by caller: Caller? = nil) async throws -> Group {
         let name = try Self.validName(rawName, param: "name")
-        return try await store.withTransaction { tx in
+        return try await withAuditedTransaction(by: caller) { tx, audit in
             var group = try await tx.group(id: id)
             try Self.refuseIfSCIMManaged(group, "renamed")
             group.name = name
             try await tx.updateGroup(group)
+            try await audit.recordGroupUpdated(id, renamedTo: name)
             return group
         }
     }
 
     /// Deletes a group with its memberships and role assignments; refused for SCIM-managed groups.
-    public func deleteGroup(id: Identifier) async throws {
-        try await store.withTransaction { tx in
+    public func deleteGroup(id: Identifier, by caller: Caller? = nil) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
             try Self.refuseIfSCIMManaged(try await tx.group(id: id), "deleted")
             try await tx.deleteGroup(id: id)
+            try await audit.record(.groupDeleted, on: id)
         }
     }
 
-    /// Adds a user to a group. Adding a member twice leaves one membership.
-    public func addMember(groupID: Identifier, userID: Identifier) async throws {
-        try await store.withTransaction { tx in
+    /// Adds a user to a group. Adding a member twice leaves one membership (and records nothing the second time).
+    public func addMember(groupID: Identifier, userID: Identifier, by caller: Caller? = nil) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
             try Self.refuseIfSCIMManaged(try await tx.group(id: groupID), "given new members")
-            _ = try await tx.addMember(groupID: groupID, userID: userID)
+            if try await tx.addMember(groupID: groupID, userID: userID) {
+                try await audit.recordGroupUpdated(groupID, added: [userID])
+            }
         }
     }
 
@@ -66,13 +73,14 @@ extension Organization {
     }
 
     /// Removes a user from a group; not-found when the user was not a member.
-    public func removeMember(groupID: Identifier, userID: Identifier) async throws {
-        try await store.withTransaction { tx in
+    public func removeMember(groupID: Identifier, userID: Identifier, by caller: Caller? = nil) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
             try Self.refuseIfSCIMManaged(try await tx.group(id: groupID), "have members removed")
             guard try await tx.removeMember(groupID: groupID, userID: userID) else {
                 _ = try await tx.user(id: userID)
                 throw ServiceError.notMember(userID: userID, groupID: groupID)
             }
+            try await audit.recordGroupUpdated(groupID, removed: [userID])
         }
     }
 

@@ -9,28 +9,44 @@ extension Organization {
     }
 
     /// Applies an organization file in one transaction: either all of it takes effect or none of it.
-    /// A mistake in the file is an `invalidRequest` whose `param` points into the file (`users[2].email`).
+    /// A mistake in the file is an `invalidRequest` whose `param` points into the file (`users[2].email`); a file that
+    /// would leave an organization that had an active owner without one is refused (409 `last_owner`).
+    ///
+    /// Every change is recorded in the audit log as Roster's own (no actor): a role, user or group created or changed,
+    /// a role assigned or unassigned, an invite accepted. What the file lists as it already is changes nothing and
+    /// records nothing, so applying the same file again (as `serve --seed` does at every start) leaves the log as it is.
     public func importFile(_ file: OrganizationFile) async throws -> ImportSummary {
         let timestamp = now()
-        return try await store.withTransaction { tx in
+        return try await withAuditedTransaction(by: nil) { tx, audit in
             var summary = ImportSummary()
+            let hadOwner = try await tx.activeOwnerCount() > 0
             for (index, entry) in (file.roles ?? []).enumerated() {
                 let param = "roles[\(index)]"
                 let name = try Self.validName(entry.name, param: "\(param).name")
                 let permissions = try Self.inFile(param) { try Self.validPermissions(entry.permissions) }
                 if var role = try await tx.role(name: name, scope: .organization) {
                     try Self.inFile(param) { try Self.refuseIfPredefined(role, "changed by an import") }
+                    let before = role
                     role.description = entry.description
                     role.permissions = permissions
-                    role.updatedAt = timestamp
-                    try await tx.updateRole(role)
+                    if role != before {
+                        role.updatedAt = timestamp
+                        try await tx.updateRole(role)
+                        try await audit.record(.roleUpdated, on: role.id, changes: Self.roleChanges(from: before, to: role))
+                    }
                     summary.updated += 1
                 } else {
-                    try await tx.insertRole(
-                        Role(
-                            id: .make(.role), name: name, description: entry.description, permissions: permissions,
-                            resourceType: ResourceType.organization, isPredefined: false, createdAt: timestamp,
-                            updatedAt: timestamp, createdBy: nil))
+                    let role = Role(
+                        id: .make(.role), name: name, description: entry.description, permissions: permissions,
+                        resourceType: ResourceType.organization, isPredefined: false, createdAt: timestamp,
+                        updatedAt: timestamp, createdBy: nil)
+                    try await tx.insertRole(role)
+                    try await audit.record(
+                        .roleCreated, on: role.id,
+                        [
+                            ("role_name", .string(role.name)), ("permissions", .array(role.permissions.map(JSON.string))),
+                            ("resource_type", .string(role.resourceType)),
+                        ])
                     summary.created += 1
                 }
             }
@@ -48,7 +64,9 @@ extension Organization {
                 let name = try Self.validName(entry.name ?? String(entry.key.prefix { $0 != "@" }), param: "\(param).name")
                 var user: User
                 var invited = false
-                if let existing = try await tx.user(userName: entry.key) {
+                var changes: [(String, JSON)] = []
+                let existing = try await tx.user(userName: entry.key)
+                if let existing {
                     user = existing
                     if user.name != name || user.isActive != (entry.active ?? true) || user.email != entry.email {
                         user.name = name
@@ -56,6 +74,9 @@ extension Organization {
                         user.isActive = entry.active ?? true
                         user.updatedAt = timestamp
                         try await tx.updateUser(user)
+                        if user.name != existing.name { changes.append(("name", .string(user.name))) }
+                        if user.email != existing.email { changes.append(("email", .optional(user.email))) }
+                        if user.isActive != existing.isActive { changes.append(("active", .bool(user.isActive))) }
                     }
                     summary.updated += 1
                 } else {
@@ -63,30 +84,41 @@ extension Organization {
                         id: .make(.user), email: entry.email, name: name, addedAt: timestamp, userName: entry.key,
                         isActive: entry.active ?? true)
                     try await tx.insertUser(user)
-                    invited = !(try await Self.acceptInvites(for: user, now: timestamp, in: tx)).isEmpty
+                    invited = !(try await Self.acceptInvites(for: user, now: timestamp, in: tx, audit: audit)).isEmpty
                     summary.created += 1
                 }
                 // A new user who accepted an invite keeps the invite's organization role unless the file names one.
-                if !invited || entry.role != nil { try await Self.setPredefinedRole(predefined, of: user.id, in: tx) }
+                if !invited || entry.role != nil, try await Self.setPredefinedRole(predefined, of: user.id, in: tx) {
+                    changes.append(("role", .string(predefined.rawValue)))
+                }
+                if existing == nil {
+                    try await audit.recordUserAdded(try await tx.user(id: user.id))
+                } else if !changes.isEmpty {
+                    try await audit.record(.userUpdated, on: user.id, changes: changes)
+                }
                 if let names = entry.roles {
                     let wanted = try await Self.roleIDs(names, param: "\(param).roles", in: tx)
                     let held = try await Self.allRoles(of: .user(user.id), in: tx)
                         .filter { !$0.isPredefined }.map(\.id)
-                    try await Self.replaceAssignments(of: .user(user.id), held: held, wanted: wanted, in: tx)
+                    try await Self.replaceAssignments(of: .user(user.id), held: held, wanted: wanted, in: tx, audit: audit)
                 }
             }
             for (index, entry) in (file.groups ?? []).enumerated() {
                 let param = "groups[\(index)]"
                 let name = try Self.validName(entry.name, param: "\(param).name")
                 let group: Group
+                let created: Bool
                 if let existing = try await tx.group(name: name) {
                     group = existing
+                    created = false
                     summary.updated += 1
                 } else {
                     group = Group(id: .make(.group), name: name, createdAt: timestamp, isSCIMManaged: entry.scimManaged ?? false)
                     try await tx.insertGroup(group)
+                    created = true
                     summary.created += 1
                 }
+                var (added, removed): ([Identifier], [Identifier]) = ([], [])
                 if let emails = entry.members {
                     var wanted: Set<Identifier> = []
                     for (memberIndex, member) in emails.enumerated() {
@@ -100,12 +132,25 @@ extension Organization {
                     let held = Set(try await tx.allMembers(groupID: group.id).map(\.id))
                     for userID in held.subtracting(wanted) { _ = try await tx.removeMember(groupID: group.id, userID: userID) }
                     for userID in wanted.subtracting(held) { _ = try await tx.addMember(groupID: group.id, userID: userID) }
+                    (added, removed) = (Array(wanted.subtracting(held)), Array(held.subtracting(wanted)))
+                }
+                if created {
+                    try await audit.recordGroupCreated(group, members: added)
+                } else {
+                    try await audit.recordGroupUpdated(group.id, added: added, removed: removed)
                 }
                 if let names = entry.roles {
                     let wanted = try await Self.roleIDs(names, param: "\(param).roles", in: tx)
                     let held = try await Self.allRoles(of: .group(group.id), in: tx).map(\.id)
-                    try await Self.replaceAssignments(of: .group(group.id), held: held, wanted: wanted, in: tx)
+                    try await Self.replaceAssignments(of: .group(group.id), held: held, wanted: wanted, in: tx, audit: audit)
                 }
+            }
+            if hadOwner, try await tx.activeOwnerCount() == 0 {
+                throw ServiceError(
+                    .conflict,
+                    "The file would leave the organization without an active owner; keep 'role': 'owner' (and no "
+                        + "'active': false) on at least one user.",
+                    code: "last_owner")
             }
             return summary
         }
@@ -165,11 +210,16 @@ extension Organization {
         return ids
     }
 
+    /// Makes the principal's directly held organization roles `wanted`, recording each assignment made or removed.
     private static func replaceAssignments(
-        of principal: Principal, held: [Identifier], wanted: Set<Identifier>, in tx: any StoreTransaction
+        of principal: Principal, held: [Identifier], wanted: Set<Identifier>, in tx: any StoreTransaction, audit: AuditTrail
     ) async throws {
-        for roleID in Set(held).subtracting(wanted) { _ = try await tx.unassign(roleID: roleID, from: principal) }
-        for roleID in wanted.subtracting(held) { _ = try await tx.assign(roleID: roleID, to: principal) }
+        for roleID in Set(held).subtracting(wanted).sorted() where try await tx.unassign(roleID: roleID, from: principal) {
+            try await audit.recordAssignment(.roleAssignmentDeleted, of: roleID, .organization, to: principal)
+        }
+        for roleID in wanted.subtracting(held).sorted() where try await tx.assign(roleID: roleID, to: principal) {
+            try await audit.recordAssignment(.roleAssignmentCreated, of: roleID, .organization, to: principal)
+        }
     }
 
     /// Reads a whole list page by page.

@@ -8,8 +8,11 @@ extension Organization {
     /// Invites an email address to the organization as `role` (`owner` or `reader`), and to `projects` with a project
     /// role each (`owner` or `member`), for seven days. Refused when a user already has the email (409
     /// `already_member`), when a pending invite for it exists (409 `invite_exists`), for an unknown project (404) and
-    /// for an archived one (409 `project_archived`).
-    public func createInvite(email: String, role rawRole: String, projects: [(id: String, role: String)] = []) async throws -> Invite {
+    /// for an archived one (409 `project_archived`), and (403) when the caller does not hold every permission of a role
+    /// the invite gives, where it gives it.
+    public func createInvite(
+        email: String, role rawRole: String, projects: [(id: String, role: String)] = [], by caller: Caller? = nil
+    ) async throws -> Invite {
         guard Validation.isEmail(email) else {
             throw ServiceError.invalid("'\(email)' is not an email address.", param: "email")
         }
@@ -32,7 +35,7 @@ extension Organization {
         let invite = Invite(
             id: .make(.invite), email: email, role: role, projects: grants, createdAt: timestamp,
             expiresAt: timestamp + Self.inviteLifetime)
-        return try await store.withTransaction { tx in
+        return try await withAuditedTransaction(by: caller) { tx, audit in
             if let user = try await tx.user(email: email) {
                 throw ServiceError(
                     .conflict, "'\(email)' already belongs to user '\(user.id)', a member of the organization.",
@@ -45,8 +48,20 @@ extension Organization {
                         + "DELETE /v1/organization/invites/\(pending.id) to send a new one.",
                     param: "email", code: "invite_exists")
             }
-            for grant in grants { _ = try await Self.writableProject(grant.projectID, in: tx) }
+            try await Self.refuseUnlessCallerHolds(try await tx.role(predefined: role), caller: caller, in: tx)
+            for grant in grants {
+                _ = try await Self.writableProject(grant.projectID, in: tx)
+                try await Self.refuseUnlessCallerHolds(try await Self.projectRole(grant.role, of: grant.projectID, in: tx), caller: caller, in: tx)
+            }
             try await tx.insertInvite(invite)
+            var data: [(String, JSON)] = [("email", .string(invite.email)), ("role", .string(invite.role.rawValue))]
+            if !grants.isEmpty {
+                data.append((
+                    "projects",
+                    .array(grants.map { .object([("id", .string($0.projectID.rawValue)), ("role", .string($0.role.rawValue))]) })
+                ))
+            }
+            try await audit.record(.inviteSent, on: invite.id, data: data)
             return invite
         }
     }
@@ -66,32 +81,39 @@ extension Organization {
     }
 
     /// Deletes an invite that was not accepted (pending or expired); an accepted one is refused (409 `invite_accepted`).
-    public func deleteInvite(id: Identifier) async throws {
-        try await store.withTransaction { tx in
+    public func deleteInvite(id: Identifier, by caller: Caller? = nil) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
             let invite = try await tx.invite(id: id)
             guard invite.acceptedAt == nil else {
                 throw ServiceError(
                     .conflict, "Invite '\(invite.id)' was accepted, so it cannot be deleted.", code: "invite_accepted")
             }
             try await tx.deleteInvite(id: id)
+            try await audit.record(.inviteDeleted, on: id)
         }
     }
 
     /// Accepts the pending invites of a user entering the organization (over SCIM or the import), in the caller's
     /// transaction: each is marked accepted, the user gets its organization role and joins each of its projects that
     /// is not archived, with its project role. Expired invites are left as they are. Returns the accepted invites.
+    /// Each acceptance is one `invite.accepted` event, whose details name the user and the projects it joined.
     @discardableResult
-    static func acceptInvites(for user: User, now: Int, in tx: any StoreTransaction) async throws -> [Invite] {
+    static func acceptInvites(for user: User, now: Int, in tx: any StoreTransaction, audit: AuditTrail) async throws -> [Invite] {
         guard let email = user.email else { return [] }
         let pending = try await tx.unacceptedInvites(email: email).filter { $0.status(at: now) == .pending }
         for invite in pending {
             try await tx.markInviteAccepted(id: invite.id, at: now)
             try await setPredefinedRole(invite.role, of: user.id, in: tx)
+            var joined: [JSON] = []
             for grant in invite.projects {
                 guard try await !tx.project(id: grant.projectID).isArchived else { continue }
                 _ = try await tx.addProjectMember(projectID: grant.projectID, userID: user.id, addedAt: now)
                 try await setPredefinedProjectRole(grant.role, of: user.id, in: grant.projectID, tx: tx)
+                joined.append(.object([("id", .string(grant.projectID.rawValue)), ("role", .string(grant.role.rawValue))]))
             }
+            try await audit.record(
+                .inviteAccepted, on: invite.id,
+                data: [("user_id", .string(user.id.rawValue)), ("role", .string(invite.role.rawValue)), ("projects", .array(joined))])
         }
         return pending
     }

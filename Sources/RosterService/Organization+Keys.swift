@@ -66,9 +66,10 @@ extension Organization {
         let secret = Self.newSecret()
         var key = Self.key(named: name, secret: secret, owner: caller.userID, now: timestamp)
         key.expiresAt = expiresInSeconds.map { timestamp + $0 }
-        let owner = try await store.withTransaction { [key] tx in
+        let owner = try await withAuditedTransaction(by: caller) { [key] tx, audit in
             let owner = try await tx.user(id: caller.userID)
             try await tx.insertKey(key, secretHash: Self.hash(secret))
+            try await audit.recordKeyCreated(key)
             return owner
         }
         return CreatedAdminKey(key: OwnedAdminKey(key: key, owner: owner), secret: secret)
@@ -103,8 +104,11 @@ extension Organization {
     }
 
     /// Deletes the admin key; from the moment this returns it authenticates nothing, on any server.
-    public func deleteAdminKey(id: Identifier) async throws {
-        try await store.withTransaction { try await $0.deleteKey(id: id) }
+    public func deleteAdminKey(id: Identifier, by caller: Caller? = nil) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
+            try await tx.deleteKey(id: id)
+            try await audit.record(.apiKeyDeleted, on: id)
+        }
     }
 
     /// Writes the admin key uses noted since the last flush to the store, in one transaction, and returns how many
@@ -146,29 +150,35 @@ extension Organization {
         if let adminKey, adminKey.isEmpty {
             throw ServiceError.invalid("The admin key must not be empty.", param: "admin-key")
         }
-        return try await store.withTransaction { tx in
-            let owner = try await Self.ensureOwner(email: ownerEmail, now: now(), in: tx)
+        return try await withAuditedTransaction(by: nil) { tx, audit in
+            let owner = try await Self.ensureOwner(email: ownerEmail, now: now(), in: tx, audit: audit)
             if let adminKey {
                 if try await tx.key(secretHash: Self.hash(adminKey)) == nil {
-                    try await tx.insertKey(Self.key(named: "Start-up key", secret: adminKey, owner: owner.id, now: now()), secretHash: Self.hash(adminKey))
+                    let key = Self.key(named: "Start-up key", secret: adminKey, owner: owner.id, now: now())
+                    try await tx.insertKey(key, secretHash: Self.hash(adminKey))
+                    try await audit.recordKeyCreated(key)
                 }
                 return Bootstrap(owner: owner, generatedKey: nil)
             }
             guard try await tx.keyCount() == 0 else { return Bootstrap(owner: owner, generatedKey: nil) }
             let secret = Self.newSecret()
-            try await tx.insertKey(Self.key(named: "First owner key", secret: secret, owner: owner.id, now: now()), secretHash: Self.hash(secret))
+            let key = Self.key(named: "First owner key", secret: secret, owner: owner.id, now: now())
+            try await tx.insertKey(key, secretHash: Self.hash(secret))
+            try await audit.recordKeyCreated(key)
             return Bootstrap(owner: owner, generatedKey: secret)
         }
     }
 
-    private static func ensureOwner(email: String, now: Int, in tx: any StoreTransaction) async throws -> User {
+    private static func ensureOwner(email: String, now: Int, in tx: any StoreTransaction, audit: AuditTrail) async throws -> User {
         if let owner = try await tx.firstOwner() { return owner }
         if let existing = try await tx.user(email: email) {
             try await setPredefinedRole(.owner, of: existing.id, in: tx)
+            try await audit.record(.userUpdated, on: existing.id, changes: [("role", "owner")])
             return try await tx.user(id: existing.id)
         }
         let owner = User(id: .make(.user), email: email, name: "Roster Owner", addedAt: now, role: .owner)
         try await tx.insertUser(owner)
+        try await audit.recordUserAdded(owner)
         return owner
     }
 

@@ -5,12 +5,16 @@ extension Organization {
     // MARK: Project group roles
 
     /// Assigns a role of the project to a group with access to it (409 `no_project_access` otherwise); its members
-    /// hold the role in the project. Assigning it twice leaves one assignment. Refused in an archived project.
-    public func assignProjectRole(_ roleID: Identifier, toGroup groupID: Identifier, projectID: Identifier) async throws -> (Group, Role) {
-        try await store.withTransaction { tx in
+    /// hold the role in the project. Assigning it twice leaves one assignment. Refused in an archived project, and
+    /// (403) when the caller does not hold every permission of the role in the project.
+    public func assignProjectRole(
+        _ roleID: Identifier, toGroup groupID: Identifier, projectID: Identifier, by caller: Caller? = nil
+    ) async throws -> (Group, Role) {
+        try await withAuditedTransaction(by: caller) { tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
             let group = try await tx.group(id: groupID)
             let role = try await Self.role(roleID, in: .project(projectID), tx)
+            try await Self.refuseUnlessCallerHolds(role, caller: caller, in: tx)
             guard try await tx.projectGroup(projectID: projectID, groupID: groupID) != nil else {
                 throw ServiceError(
                     .conflict,
@@ -19,7 +23,9 @@ extension Organization {
                         + "\"role\": \"member\"} before assigning it project roles.",
                     code: "no_project_access")
             }
-            _ = try await tx.assign(roleID: roleID, to: .group(groupID))
+            if try await tx.assign(roleID: roleID, to: .group(groupID)) {
+                try await audit.recordAssignment(.roleAssignmentCreated, of: roleID, role.scope, to: .group(groupID), in: project)
+            }
             return (group, role)
         }
     }
@@ -47,14 +53,17 @@ extension Organization {
     }
 
     /// Removes the role of the project from the group; not-found when it was not assigned. Refused in an archived project.
-    public func unassignProjectRole(_ roleID: Identifier, fromGroup groupID: Identifier, projectID: Identifier) async throws {
-        try await store.withTransaction { tx in
-            _ = try await Self.writableProject(projectID, in: tx)
+    public func unassignProjectRole(
+        _ roleID: Identifier, fromGroup groupID: Identifier, projectID: Identifier, by caller: Caller? = nil
+    ) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
+            let project = try await Self.writableProject(projectID, in: tx)
             _ = try await tx.group(id: groupID)
             _ = try await Self.role(roleID, in: .project(projectID), tx)
             guard try await tx.unassign(roleID: roleID, from: .group(groupID)) else {
                 throw ServiceError.notAssigned(roleID: roleID, to: .group(groupID))
             }
+            try await audit.recordAssignment(.roleAssignmentDeleted, of: roleID, .project(projectID), to: .group(groupID), in: project)
         }
     }
 
@@ -62,17 +71,25 @@ extension Organization {
 
     /// Assigns a role of the project to a user directly. The user must be a member of the project — directly, through
     /// a group with access, or as an organization owner — else 409 `not_project_member`. A predefined project role
-    /// (`owner`, `member`, `viewer`) replaces the one the user holds directly there. Refused in an archived project.
-    public func assignProjectRole(_ roleID: Identifier, toUser userID: Identifier, projectID: Identifier) async throws -> (User, Role) {
-        try await store.withTransaction { tx in
+    /// (`owner`, `member`, `viewer`) replaces the one the user holds directly there. Refused in an archived project,
+    /// and (403) when the caller does not hold every permission of the role in the project.
+    public func assignProjectRole(
+        _ roleID: Identifier, toUser userID: Identifier, projectID: Identifier, by caller: Caller? = nil
+    ) async throws -> (User, Role) {
+        try await withAuditedTransaction(by: caller) { tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
             let user = try await tx.user(id: userID)
             let role = try await Self.role(roleID, in: .project(projectID), tx)
+            try await Self.refuseUnlessCallerHolds(role, caller: caller, in: tx)
             try await Self.refuseUnlessMember(user, of: project, in: tx)
+            let assigned: Bool
             if role.isPredefined, let predefined = PredefinedProjectRole(rawValue: role.name) {
-                try await Self.setPredefinedProjectRole(predefined, of: userID, in: projectID, tx: tx)
+                assigned = try await Self.setPredefinedProjectRole(predefined, of: userID, in: projectID, tx: tx)
             } else {
-                _ = try await tx.assign(roleID: roleID, to: .user(userID))
+                assigned = try await tx.assign(roleID: roleID, to: .user(userID))
+            }
+            if assigned {
+                try await audit.recordAssignment(.roleAssignmentCreated, of: roleID, role.scope, to: .user(userID), in: project)
             }
             return (user, role)
         }
@@ -103,8 +120,10 @@ extension Organization {
     /// Removes a role of the project the user holds directly. A role held only through groups is refused with the
     /// groups named (409 `role_inherited`); so is the predefined role of a direct member, which is changed or removed
     /// with the project's users (409 `predefined_role`). Refused in an archived project.
-    public func unassignProjectRole(_ roleID: Identifier, fromUser userID: Identifier, projectID: Identifier) async throws {
-        try await store.withTransaction { tx in
+    public func unassignProjectRole(
+        _ roleID: Identifier, fromUser userID: Identifier, projectID: Identifier, by caller: Caller? = nil
+    ) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
             let user = try await tx.user(id: userID)
             let role = try await Self.role(roleID, in: .project(projectID), tx)
@@ -119,7 +138,10 @@ extension Organization {
                         + "DELETE /v1/organization/projects/\(project.id)/users/\(user.id).",
                     code: "predefined_role")
             }
-            if try await tx.unassign(roleID: roleID, from: .user(userID)) { return }
+            if try await tx.unassign(roleID: roleID, from: .user(userID)) {
+                try await audit.recordAssignment(.roleAssignmentDeleted, of: roleID, role.scope, to: .user(userID), in: project)
+                return
+            }
             guard let held = try await tx.assignedRole(roleID, user: userID) else {
                 throw ServiceError.notAssigned(roleID: roleID, to: .user(userID))
             }

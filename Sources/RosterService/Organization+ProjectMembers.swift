@@ -22,15 +22,18 @@ extension Organization {
 
     /// Adds an organization user, named by `userID` or else by `email`, to the project with the project role `role`
     /// (`owner` or `member`), held directly in place of any other predefined role of the project. Adding a member
-    /// again changes its role. Refused for archived projects.
-    public func addProjectMember(projectID: Identifier, userID: Identifier?, email: String?, role rawRole: String) async throws -> ProjectMember {
+    /// again changes its role. Refused for archived projects, and (403) when the caller does not hold every permission
+    /// of the role in the project.
+    public func addProjectMember(
+        projectID: Identifier, userID: Identifier?, email: String?, role rawRole: String, by caller: Caller? = nil
+    ) async throws -> ProjectMember {
         let role = try Self.projectUserRole(rawRole)
         let unnamed = ServiceError.invalid(
             "Name the user to add with 'user_id' or 'email'.", param: "user_id", code: "missing_required_parameter")
         guard userID != nil || email != nil else { throw unnamed }
         let timestamp = now()
-        return try await store.withTransaction { tx in
-            _ = try await Self.writableProject(projectID, in: tx)
+        return try await withAuditedTransaction(by: caller) { tx, audit in
+            let project = try await Self.writableProject(projectID, in: tx)
             let user: User
             switch (userID, email) {
             case (let userID?, let email):
@@ -47,34 +50,47 @@ extension Organization {
             case (nil, nil):
                 throw unnamed
             }
-            _ = try await tx.addProjectMember(projectID: projectID, userID: user.id, addedAt: timestamp)
-            try await Self.setPredefinedProjectRole(role, of: user.id, in: projectID, tx: tx)
+            try await Self.refuseUnlessCallerHolds(try await Self.projectRole(role, of: projectID, in: tx), caller: caller, in: tx)
+            let joined = try await tx.addProjectMember(projectID: projectID, userID: user.id, addedAt: timestamp)
+            let roleChanged = try await Self.setPredefinedProjectRole(role, of: user.id, in: projectID, tx: tx)
+            if joined {
+                try await audit.record(.userAdded, on: user.id, in: project, data: [("role", .string(role.rawValue))])
+            } else if roleChanged {
+                try await audit.record(.userUpdated, on: user.id, in: project, changes: [("role", .string(role.rawValue))])
+            }
             return try await Self.member(of: projectID, userID: user.id, in: tx)
         }
     }
 
     /// Changes a member's project role (`owner` or `member`); not-found when the user is not a member.
-    /// Refused for archived projects.
-    public func modifyProjectMember(projectID: Identifier, userID: Identifier, role rawRole: String) async throws -> ProjectMember {
+    /// Refused for archived projects, and (403) when the caller does not hold every permission of the role in the
+    /// project.
+    public func modifyProjectMember(
+        projectID: Identifier, userID: Identifier, role rawRole: String, by caller: Caller? = nil
+    ) async throws -> ProjectMember {
         let role = try Self.projectUserRole(rawRole)
-        return try await store.withTransaction { tx in
-            _ = try await Self.writableProject(projectID, in: tx)
+        return try await withAuditedTransaction(by: caller) { tx, audit in
+            let project = try await Self.writableProject(projectID, in: tx)
             _ = try await Self.member(of: projectID, userID: userID, in: tx)
-            try await Self.setPredefinedProjectRole(role, of: userID, in: projectID, tx: tx)
+            try await Self.refuseUnlessCallerHolds(try await Self.projectRole(role, of: projectID, in: tx), caller: caller, in: tx)
+            if try await Self.setPredefinedProjectRole(role, of: userID, in: projectID, tx: tx) {
+                try await audit.record(.userUpdated, on: userID, in: project, changes: [("role", .string(role.rawValue))])
+            }
             return try await Self.member(of: projectID, userID: userID, in: tx)
         }
     }
 
     /// Takes the user out of the project with every project role it held there directly; not-found when it was not
     /// a member. Refused for archived projects.
-    public func removeProjectMember(projectID: Identifier, userID: Identifier) async throws {
-        try await store.withTransaction { tx in
-            _ = try await Self.writableProject(projectID, in: tx)
+    public func removeProjectMember(projectID: Identifier, userID: Identifier, by caller: Caller? = nil) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
+            let project = try await Self.writableProject(projectID, in: tx)
             guard try await tx.removeProjectMember(projectID: projectID, userID: userID) else {
                 _ = try await tx.user(id: userID)
                 throw ServiceError.notProjectMember(userID: userID, projectID: projectID)
             }
             try await tx.removeProjectRoleAssignments(projectID: projectID, from: .user(userID))
+            try await audit.record(.userDeleted, on: userID, in: project)
         }
     }
 
@@ -94,14 +110,19 @@ extension Organization {
         return role
     }
 
-    /// Makes `role` the only predefined role of the project the user holds directly.
+    /// Makes `role` the only predefined role of the project the user holds directly; returns whether that changed
+    /// anything.
+    @discardableResult
     static func setPredefinedProjectRole(
         _ role: PredefinedProjectRole, of userID: Identifier, in projectID: Identifier, tx: any StoreTransaction
-    ) async throws {
+    ) async throws -> Bool {
+        var changed = false
         for other in PredefinedProjectRole.allCases where other != role {
-            _ = try await tx.unassign(roleID: try await projectRole(other, of: projectID, in: tx).id, from: .user(userID))
+            let otherID = try await projectRole(other, of: projectID, in: tx).id
+            if try await tx.unassign(roleID: otherID, from: .user(userID)) { changed = true }
         }
-        _ = try await tx.assign(roleID: try await projectRole(role, of: projectID, in: tx).id, to: .user(userID))
+        if try await tx.assign(roleID: try await projectRole(role, of: projectID, in: tx).id, to: .user(userID)) { changed = true }
+        return changed
     }
 
     // MARK: Project groups
@@ -124,11 +145,14 @@ extension Organization {
 
     /// Gives the group access to the project with `role`, which is the name of a predefined project role (`owner`,
     /// `member`, `viewer`) or the id of a role of this project; its members inherit the role there. Giving access
-    /// again adds the role and changes nothing else. Refused for archived projects.
-    public func addProjectGroup(projectID: Identifier, groupID: Identifier, role rawRole: String) async throws -> ProjectGroup {
+    /// again adds the role and changes nothing else. Refused for archived projects, and (403) when the caller does not
+    /// hold every permission of the role in the project.
+    public func addProjectGroup(
+        projectID: Identifier, groupID: Identifier, role rawRole: String, by caller: Caller? = nil
+    ) async throws -> ProjectGroup {
         let timestamp = now()
-        return try await store.withTransaction { tx in
-            _ = try await Self.writableProject(projectID, in: tx)
+        return try await withAuditedTransaction(by: caller) { tx, audit in
+            let project = try await Self.writableProject(projectID, in: tx)
             _ = try await tx.group(id: groupID)
             let role: Role
             if let predefined = PredefinedProjectRole(rawValue: rawRole) {
@@ -141,22 +165,33 @@ extension Organization {
                     "'role' must be 'owner', 'member', 'viewer' or the id (role_…) of a role of project '\(projectID)'; got '\(rawRole)'.",
                     param: "role")
             }
-            _ = try await tx.addProjectGroup(projectID: projectID, groupID: groupID, createdAt: timestamp)
-            _ = try await tx.assign(roleID: role.id, to: .group(groupID))
+            try await Self.refuseUnlessCallerHolds(role, caller: caller, in: tx)
+            let gained = try await tx.addProjectGroup(projectID: projectID, groupID: groupID, createdAt: timestamp)
+            if try await tx.assign(roleID: role.id, to: .group(groupID)) || gained {
+                try await audit.recordAssignment(.roleAssignmentCreated, of: role.id, role.scope, to: .group(groupID), in: project)
+            }
             return try await Self.access(of: groupID, to: projectID, in: tx)
         }
     }
 
     /// Takes the group's access away with every role of the project it held; not-found when it had no access.
-    /// Refused for archived projects.
-    public func removeProjectGroup(projectID: Identifier, groupID: Identifier) async throws {
-        try await store.withTransaction { tx in
-            _ = try await Self.writableProject(projectID, in: tx)
+    /// Refused for archived projects. The audit log records one `role.assignment.deleted` for the access as a whole:
+    /// its `id` is the group's and `role_ids` lists the roles taken away.
+    public func removeProjectGroup(projectID: Identifier, groupID: Identifier, by caller: Caller? = nil) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
+            let project = try await Self.writableProject(projectID, in: tx)
             guard try await tx.removeProjectGroup(projectID: projectID, groupID: groupID) else {
                 _ = try await tx.group(id: groupID)
                 throw ServiceError.noProjectAccess(groupID: groupID, projectID: projectID)
             }
+            let roles = try await Self.everyPage(by: \.role.id) {
+                try await tx.roles(ofGroup: groupID, scope: .project(projectID), page: $0)
+            }
             try await tx.removeProjectRoleAssignments(projectID: projectID, from: .group(groupID))
+            let roleIDs: JSON = .array(roles.map { .string($0.role.id.rawValue) })
+            try await audit.record(
+                .roleAssignmentDeleted, on: groupID, in: project,
+                AuditTrail.assignmentDetails(.group(groupID), .project(projectID)) + [("role_ids", roleIDs)])
         }
     }
 

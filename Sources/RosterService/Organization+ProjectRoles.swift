@@ -29,13 +29,15 @@ extension Organization {
     /// Changes the fields given of a custom role of the project (nil leaves a field as it is); the predefined project
     /// roles cannot be changed.
     public func updateProjectRole(
-        id: Identifier, projectID: Identifier, name rawName: String?, permissions: [String]?, description: String?
+        id: Identifier, projectID: Identifier, name rawName: String?, permissions: [String]?, description: String?,
+        by caller: Caller? = nil
     ) async throws -> Role {
-        try await updateRole(id: id, in: .project(projectID), name: rawName, permissions: permissions, description: description)
+        try await updateRole(
+            id: id, in: .project(projectID), name: rawName, permissions: permissions, description: description, by: caller)
     }
 
     /// Deletes a custom role of the project and, in the same transaction, every assignment of it.
-    public func deleteProjectRole(id: Identifier, projectID: Identifier) async throws {
-        try await deleteRole(id: id, in: .project(projectID))
+    public func deleteProjectRole(id: Identifier, projectID: Identifier, by caller: Caller? = nil) async throws {
+        try await deleteRole(id: id, in: .project(projectID), by: caller)
     }
 }

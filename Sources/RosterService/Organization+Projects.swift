@@ -10,7 +10,9 @@ extension Organization {
 
     /// Creates a project and, in the same transaction, its predefined roles `owner`, `member` and `viewer`.
     /// The name must be non-blank; `residency`, when given, must be one of `residencies`.
-    public func createProject(name rawName: String, externalKeyID: String? = nil, residency: String? = nil) async throws -> Project {
+    public func createProject(
+        name rawName: String, externalKeyID: String? = nil, residency: String? = nil, by caller: Caller? = nil
+    ) async throws -> Project {
         let name = try Self.validName(rawName, param: "name")
         if let residency, !Self.residencies.contains(residency) {
             throw ServiceError.invalid(
@@ -19,7 +21,7 @@ extension Organization {
         }
         let timestamp = now()
         let project = Project(id: .make(.project), name: name, createdAt: timestamp, externalKeyID: externalKeyID, residency: residency)
-        try await store.withTransaction { tx in
+        try await withAuditedTransaction(by: caller) { tx, audit in
             try await tx.insertProject(project)
             for predefined in PredefinedProjectRole.allCases {
                 try await tx.insertRole(
@@ -28,6 +30,8 @@ extension Organization {
                         permissions: predefined.permissions.sorted(), resourceType: ResourceType.project, isPredefined: true,
                         createdAt: timestamp, updatedAt: timestamp, createdBy: nil, projectID: project.id))
             }
+            try await audit.record(
+                .projectCreated, on: project.id, in: project, data: [("name", .string(name)), ("title", .string(name))])
         }
         return project
     }
@@ -43,25 +47,32 @@ extension Organization {
     }
 
     /// Renames a project and sets its external key id (nil leaves a field as it is); refused for archived projects.
-    public func modifyProject(id: Identifier, name rawName: String?, externalKeyID: String?) async throws -> Project {
+    public func modifyProject(
+        id: Identifier, name rawName: String?, externalKeyID: String?, by caller: Caller? = nil
+    ) async throws -> Project {
         let name = try rawName.map { try Self.validName($0, param: "name") }
-        return try await store.withTransaction { tx in
+        return try await withAuditedTransaction(by: caller) { tx, audit in
             var project = try await Self.writableProject(id, in: tx)
             project.name = name ?? project.name
             project.externalKeyID = externalKeyID ?? project.externalKeyID
             try await tx.updateProject(project)
+            var changes: [(String, JSON)] = []
+            if let name { changes.append(("title", .string(name))) }
+            if let externalKeyID { changes.append(("external_key_id", .string(externalKeyID))) }
+            try await audit.record(.projectUpdated, on: id, in: project, changes: changes)
             return project
         }
     }
 
     /// Archives a project, which makes it read-only for good. Archiving it again changes nothing.
-    public func archiveProject(id: Identifier) async throws -> Project {
+    public func archiveProject(id: Identifier, by caller: Caller? = nil) async throws -> Project {
         let timestamp = now()
-        return try await store.withTransaction { tx in
+        return try await withAuditedTransaction(by: caller) { tx, audit in
             var project = try await tx.project(id: id)
             guard !project.isArchived else { return project }
             project.archivedAt = timestamp
             try await tx.updateProject(project)
+            try await audit.record(.projectArchived, on: id, in: project)
             return project
         }
     }

@@ -14,8 +14,8 @@ extension Organization {
         let name = try Self.validName(rawName, param: "role_name")
         let permissions = try Self.validPermissions(permissions, for: scope)
         let timestamp = now()
-        return try await store.withTransaction { tx in
-            try await Self.refuseIfArchived(scope, in: tx)
+        return try await withAuditedTransaction(by: caller) { tx, audit in
+            let project = try await Self.refuseIfArchived(scope, in: tx)
             var creator: UserReference?
             if let caller {
                 let user = try await tx.user(id: caller.userID)
@@ -26,6 +26,12 @@ extension Organization {
                 resourceType: scope.resourceType, isPredefined: false, createdAt: timestamp, updatedAt: timestamp,
                 createdBy: creator, projectID: scope.projectID)
             try await tx.insertRole(role)
+            var details: [(String, JSON)] = [
+                ("role_name", .string(role.name)), ("permissions", .array(role.permissions.map(JSON.string))),
+                ("resource_type", .string(scope.resourceType)),
+            ]
+            if let projectID = scope.projectID { details.append(("resource_id", .string(projectID.rawValue))) }
+            try await audit.record(.roleCreated, on: role.id, in: project, details)
             return role
         }
     }
@@ -40,41 +46,47 @@ extension Organization {
     }
 
     /// Changes the fields given (nil leaves a field as it is); predefined roles cannot be changed.
-    public func updateRole(id: Identifier, name rawName: String?, permissions: [String]?, description: String?) async throws -> Role {
-        try await updateRole(id: id, in: .organization, name: rawName, permissions: permissions, description: description)
+    public func updateRole(
+        id: Identifier, name rawName: String?, permissions: [String]?, description: String?, by caller: Caller? = nil
+    ) async throws -> Role {
+        try await updateRole(id: id, in: .organization, name: rawName, permissions: permissions, description: description, by: caller)
     }
 
     /// Changes the fields given of a custom role of `scope`; not-found for a role of another scope.
     func updateRole(
-        id: Identifier, in scope: RoleScope, name rawName: String?, permissions: [String]?, description: String?
+        id: Identifier, in scope: RoleScope, name rawName: String?, permissions: [String]?, description: String?,
+        by caller: Caller?
     ) async throws -> Role {
         let name = try rawName.map { try Self.validName($0, param: "role_name") }
         let permissions = try permissions.map { try Self.validPermissions($0, for: scope) }
         let timestamp = now()
-        return try await store.withTransaction { tx in
-            try await Self.refuseIfArchived(scope, in: tx)
+        return try await withAuditedTransaction(by: caller) { tx, audit in
+            let project = try await Self.refuseIfArchived(scope, in: tx)
             var role = try await Self.role(id, in: scope, tx)
             try Self.refuseIfPredefined(role, "updated")
+            let before = role
             role.name = name ?? role.name
             role.permissions = permissions ?? role.permissions
             role.description = description ?? role.description
             role.updatedAt = timestamp
             try await tx.updateRole(role)
+            try await audit.record(.roleUpdated, on: id, in: project, changes: Self.roleChanges(from: before, to: role))
             return role
         }
     }
 
     /// Deletes a custom role and, in the same transaction, every assignment of it.
-    public func deleteRole(id: Identifier) async throws {
-        try await deleteRole(id: id, in: .organization)
+    public func deleteRole(id: Identifier, by caller: Caller? = nil) async throws {
+        try await deleteRole(id: id, in: .organization, by: caller)
     }
 
     /// Deletes a custom role of `scope` with every assignment of it; not-found for a role of another scope.
-    func deleteRole(id: Identifier, in scope: RoleScope) async throws {
-        try await store.withTransaction { tx in
-            try await Self.refuseIfArchived(scope, in: tx)
+    func deleteRole(id: Identifier, in scope: RoleScope, by caller: Caller?) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
+            let project = try await Self.refuseIfArchived(scope, in: tx)
             try Self.refuseIfPredefined(try await Self.role(id, in: scope, tx), "deleted")
             try await tx.deleteRole(id: id)
+            try await audit.record(.roleDeleted, on: id, in: project)
         }
     }
 
@@ -91,8 +103,25 @@ extension Organization {
     }
 
     /// Refuses a change in an archived project with 409 `project_archived`; the organization is always writable.
-    static func refuseIfArchived(_ scope: RoleScope, in tx: any StoreTransaction) async throws {
-        if let projectID = scope.projectID { _ = try await writableProject(projectID, in: tx) }
+    /// Returns the project of a project scope.
+    @discardableResult
+    static func refuseIfArchived(_ scope: RoleScope, in tx: any StoreTransaction) async throws -> Project? {
+        guard let projectID = scope.projectID else { return nil }
+        return try await writableProject(projectID, in: tx)
+    }
+
+    /// A role update's `changes_requested`: the new name and description when they changed, the permissions added and
+    /// removed, and the role's resource.
+    static func roleChanges(from before: Role, to after: Role) -> [(String, JSON)] {
+        var changes: [(String, JSON)] = []
+        if after.name != before.name { changes.append(("role_name", .string(after.name))) }
+        if after.description != before.description { changes.append(("description", .optional(after.description))) }
+        let (old, new) = (Set(before.permissions), Set(after.permissions))
+        changes.append(("permissions_added", .array(new.subtracting(old).sorted().map(JSON.string))))
+        changes.append(("permissions_removed", .array(old.subtracting(new).sorted().map(JSON.string))))
+        if let projectID = after.projectID { changes.append(("resource_id", .string(projectID.rawValue))) }
+        changes.append(("resource_type", .string(after.resourceType)))
+        return changes
     }
 
     static func refuseIfPredefined(_ role: Role, _ action: String) throws {

@@ -15,7 +15,9 @@ extension Organization {
     /// Creates a service account in the project with the project role `member` and an API key (`sk-svcacct-…`) whose
     /// secret is returned once and stored only as its SHA-256. With `accountOnly` the account has role `none` and no
     /// key. Refused for archived projects.
-    public func createServiceAccount(projectID: Identifier, name rawName: String, accountOnly: Bool = false) async throws -> CreatedServiceAccount {
+    public func createServiceAccount(
+        projectID: Identifier, name rawName: String, accountOnly: Bool = false, by caller: Caller? = nil
+    ) async throws -> CreatedServiceAccount {
         let name = try Self.validName(rawName, param: "name")
         let timestamp = now()
         let account = ServiceAccount(
@@ -27,9 +29,12 @@ extension Organization {
                 id: .make(.adminKey), name: Self.serviceAccountKeyName, redactedValue: Self.redact(secret), createdAt: timestamp)
             apiKey = (key, secret)
         }
-        try await store.withTransaction { [apiKey] tx in
-            _ = try await Self.writableProject(projectID, in: tx)
+        try await withAuditedTransaction(by: caller) { [apiKey] tx, audit in
+            let project = try await Self.writableProject(projectID, in: tx)
             try await tx.insertServiceAccount(account, key: apiKey.map { ($0.key, Self.hash($0.secret)) })
+            try await audit.record(
+                .serviceAccountCreated, on: account.id, in: project,
+                data: [("name", .string(account.name)), ("role", .string(account.role.rawValue))])
         }
         return CreatedServiceAccount(account: account, apiKey: apiKey)
     }
@@ -52,7 +57,9 @@ extension Organization {
 
     /// Renames a service account and changes its role (`member` or `owner`); nil leaves a field as it is.
     /// Refused for archived projects.
-    public func updateServiceAccount(projectID: Identifier, id: Identifier, name rawName: String?, role rawRole: String?) async throws -> ServiceAccount {
+    public func updateServiceAccount(
+        projectID: Identifier, id: Identifier, name rawName: String?, role rawRole: String?, by caller: Caller? = nil
+    ) async throws -> ServiceAccount {
         let name = try rawName.map { try Self.validName($0, param: "name") }
         let role = try rawRole.map { raw in
             guard let role = ServiceAccount.Role(rawValue: raw), role != .none else {
@@ -60,22 +67,27 @@ extension Organization {
             }
             return role
         }
-        return try await store.withTransaction { tx in
-            _ = try await Self.writableProject(projectID, in: tx)
+        return try await withAuditedTransaction(by: caller) { tx, audit in
+            let project = try await Self.writableProject(projectID, in: tx)
             var account = try await tx.serviceAccount(id: id, projectID: projectID)
             account.name = name ?? account.name
             account.role = role ?? account.role
             try await tx.updateServiceAccount(account)
+            var changes: [(String, JSON)] = []
+            if let name { changes.append(("name", .string(name))) }
+            if let role { changes.append(("role", .string(role.rawValue))) }
+            try await audit.record(.serviceAccountUpdated, on: id, in: project, changes: changes)
             return account
         }
     }
 
     /// Deletes a service account of the project with its API key. Refused for archived projects.
-    public func deleteServiceAccount(projectID: Identifier, id: Identifier) async throws {
-        try await store.withTransaction { tx in
-            _ = try await Self.writableProject(projectID, in: tx)
+    public func deleteServiceAccount(projectID: Identifier, id: Identifier, by caller: Caller? = nil) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
+            let project = try await Self.writableProject(projectID, in: tx)
             _ = try await tx.serviceAccount(id: id, projectID: projectID)
             try await tx.deleteServiceAccount(id: id)
+            try await audit.record(.serviceAccountDeleted, on: id, in: project)
         }
     }
 }

@@ -37,8 +37,9 @@ extension Organization {
     }
 
     /// Changes a user's organization role (`owner` or `reader`, by name or by role id) and metadata.
-    /// The new predefined role replaces the one the user held directly; custom roles are untouched.
-    public func modifyUser(id: Identifier, _ changes: UserChanges) async throws -> User {
+    /// The new predefined role replaces the one the user held directly; custom roles are untouched. Giving a role the
+    /// caller does not hold all permissions of is refused (403), and so is demoting the last active owner (409).
+    public func modifyUser(id: Identifier, _ changes: UserChanges, by caller: Caller? = nil) async throws -> User {
         var predefined: PredefinedRole?
         if let name = changes.role {
             guard let role = PredefinedRole(rawValue: name) else {
@@ -46,8 +47,9 @@ extension Organization {
             }
             predefined = role
         }
-        return try await store.withTransaction { tx in
+        return try await withAuditedTransaction(by: caller) { tx, audit in
             var user = try await tx.user(id: id)
+            var changed: [(String, JSON)] = []
             if let rawRoleID = changes.roleID {
                 guard let roleID = Identifier(rawRoleID, kind: .role) else {
                     throw ServiceError.invalid("'role_id' must be a role id (role_…).", param: "role_id")
@@ -63,28 +65,43 @@ extension Organization {
                 }
                 predefined = named
             }
-            if let predefined {
-                try await Self.setPredefinedRole(predefined, of: user.id, in: tx)
+            if let predefined, predefined != user.role {
+                try await Self.refuseUnlessCallerHolds(try await tx.role(predefined: predefined), caller: caller, in: tx)
+                if predefined != .owner { try await Self.refuseRemovingLastOwner(user, in: tx) }
+                if try await Self.setPredefinedRole(predefined, of: user.id, in: tx) {
+                    changed.append(("role", .string(predefined.rawValue)))
+                }
             }
             if changes.technicalLevel != nil || changes.developerPersona != nil {
                 user.technicalLevel = changes.technicalLevel ?? user.technicalLevel
                 user.developerPersona = changes.developerPersona ?? user.developerPersona
                 try await tx.updateUser(user)
+                if let level = changes.technicalLevel { changed.append(("technical_level", .string(level))) }
+                if let persona = changes.developerPersona { changed.append(("developer_persona", .string(persona))) }
             }
+            if !changed.isEmpty { try await audit.record(.userUpdated, on: id, changes: changed) }
             return try await tx.user(id: id)
         }
     }
 
-    /// Deletes a user with its group memberships, role assignments and admin keys, in one transaction.
-    public func deleteUser(id: Identifier) async throws {
-        try await store.withTransaction { try await $0.deleteUser(id: id) }
+    /// Deletes a user with its group memberships, role assignments and admin keys, in one transaction; refused for
+    /// the last active owner (409 `last_owner`).
+    public func deleteUser(id: Identifier, by caller: Caller? = nil) async throws {
+        try await withAuditedTransaction(by: caller) { tx, audit in
+            try await Self.refuseRemovingLastOwner(try await tx.user(id: id), in: tx)
+            try await tx.deleteUser(id: id)
+            try await audit.record(.userDeleted, on: id)
+        }
     }
 
-    /// Makes `role` the only predefined organization role the user holds directly.
-    static func setPredefinedRole(_ role: PredefinedRole, of userID: Identifier, in tx: any StoreTransaction) async throws {
+    /// Makes `role` the only predefined organization role the user holds directly; returns whether that changed anything.
+    @discardableResult
+    static func setPredefinedRole(_ role: PredefinedRole, of userID: Identifier, in tx: any StoreTransaction) async throws -> Bool {
+        var changed = false
         for other in PredefinedRole.allCases where other != role {
-            _ = try await tx.unassign(roleID: try await tx.role(predefined: other).id, from: .user(userID))
+            if try await tx.unassign(roleID: try await tx.role(predefined: other).id, from: .user(userID)) { changed = true }
         }
-        _ = try await tx.assign(roleID: try await tx.role(predefined: role).id, to: .user(userID))
+        if try await tx.assign(roleID: try await tx.role(predefined: role).id, to: .user(userID)) { changed = true }
+        return changed
     }
 }

@@ -10,6 +10,8 @@ public struct ServiceError: Error, Equatable, Sendable, CustomStringConvertible 
         case conflict
         /// The caller is not authenticated (401).
         case unauthenticated
+        /// The caller is authenticated but lacks a permission the request needs (403).
+        case forbidden
     }
 
     public let kind: Kind

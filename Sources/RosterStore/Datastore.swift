@@ -19,6 +19,8 @@ public protocol UserStore: Sendable {
     func deleteUser(id: Identifier) async throws
     /// The earliest user holding the predefined `owner` role directly, or nil.
     func firstOwner() async throws -> User?
+    /// How many active users hold the predefined `owner` role directly.
+    func activeOwnerCount() async throws -> Int
     /// The user whose user name is `userName` (case-insensitive), or nil.
     func user(userName: String) async throws -> User?
     /// The users with this external id, by identifier.
@@ -132,7 +134,7 @@ public protocol AdminKeyStore: Sendable {
 
 /// Everything a transaction can read and write.
 public typealias StoreTransaction = UserStore & GroupStore & RoleStore & AssignmentStore & AdminKeyStore & ProjectStore
-    & ServiceAccountStore & InviteStore
+    & ServiceAccountStore & InviteStore & AuditStore
 
 /// A Roster datastore: every read and write happens inside one of its transactions.
 public protocol Datastore: Sendable {

@@ -83,5 +83,21 @@ extension StoreConformance {
             try await store.withTransaction { tx in for user in [reader, owner, later] { try await tx.insertUser(user) } }
             #expect(try await store.read { try await $0.firstOwner() }?.id == owner.id)
         },
+        contract("activeOwnerCount counts the active users holding owner directly") { store in
+            #expect(try await store.read { try await $0.activeOwnerCount() } == 0)
+            let (reader, owner) = (user("reader"), user("owner", role: .owner))
+            var other = user("other", role: .owner)
+            let team = group("team")
+            try await store.withTransaction { tx in
+                for user in [reader, owner, other] { try await tx.insertUser(user) }
+                try await tx.insertGroup(team)
+                _ = try await tx.addMember(groupID: team.id, userID: reader.id)
+                _ = try await tx.assign(roleID: try await tx.role(predefined: .owner).id, to: .group(team.id))
+            }
+            #expect(try await store.read { try await $0.activeOwnerCount() } == 2, "an owner through a group does not count")
+            other.isActive = false
+            try await store.withTransaction { [other] in try await $0.updateUser(other) }
+            #expect(try await store.read { try await $0.activeOwnerCount() } == 1, "a deactivated owner does not count")
+        },
     ]
 }

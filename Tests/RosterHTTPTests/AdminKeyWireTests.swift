@@ -95,7 +95,11 @@ import Testing
 
     @Test("a key made by another key belongs to that key's user")
     func ownerIsTheCaller() async throws {
-        try await Fixture.run(seeding: OrganizationFile(users: [.init(email: "bob@example.com", name: "Bob")])) { api in
+        // Bob is a reader who may make admin keys (a reader alone may not: that needs api.admin_keys.write).
+        let file = OrganizationFile(
+            roles: [.init(name: "Key Maker", permissions: ["api.admin_keys.write"])],
+            users: [.init(email: "bob@example.com", name: "Bob", roles: ["Key Maker"])])
+        try await Fixture.run(seeding: file) { api in
             let bob = try await api.organization.user(id: Identifier(trusted: try await api.userID("bob@example.com")))
             let bobs = try await api.organization.createAdminKey(
                 name: "Bob's", expiresInSeconds: nil, by: Caller(userID: bob.id, keyID: .make(.adminKey)))

@@ -58,7 +58,8 @@ struct SCIMController {
     }
 
     @Sendable func createUser(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        let resource = try await organization.scimCreateUser(try await Self.body(request, context), Self.scimRequest(request))
+        let resource = try await organization.scimCreateUser(
+            try await Self.body(request, context), Self.scimRequest(request), by: context.requireCaller())
         return Self.resource(resource, type: SCIMResourceTypes.user, query: try SCIMQuery(query: request), status: .created)
     }
 
@@ -69,18 +70,20 @@ struct SCIMController {
 
     @Sendable func replaceUser(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let body = try await Self.body(request, context)
-        let resource = try await organization.scimReplaceUser(id: Self.id(context), with: body, Self.scimRequest(request))
+        let resource = try await organization.scimReplaceUser(
+            id: Self.id(context), with: body, Self.scimRequest(request), by: context.requireCaller())
         return Self.resource(resource, type: SCIMResourceTypes.user, query: try SCIMQuery(query: request))
     }
 
     @Sendable func patchUser(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let operations = try Self.patchOperations(try await Self.body(request, context))
-        let resource = try await organization.scimPatchUser(id: Self.id(context), operations: operations, Self.scimRequest(request))
+        let resource = try await organization.scimPatchUser(
+            id: Self.id(context), operations: operations, Self.scimRequest(request), by: context.requireCaller())
         return Self.resource(resource, type: SCIMResourceTypes.user, query: try SCIMQuery(query: request))
     }
 
     @Sendable func deleteUser(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        try await organization.scimDeleteUser(id: Self.id(context), Self.scimRequest(request))
+        try await organization.scimDeleteUser(id: Self.id(context), Self.scimRequest(request), by: context.requireCaller())
         return Response(status: .noContent)
     }
 
@@ -95,7 +98,8 @@ struct SCIMController {
     }
 
     @Sendable func createGroup(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        let resource = try await organization.scimCreateGroup(try await Self.body(request, context), Self.scimRequest(request))
+        let resource = try await organization.scimCreateGroup(
+            try await Self.body(request, context), Self.scimRequest(request), by: context.requireCaller())
         return Self.resource(resource, type: SCIMResourceTypes.group, query: try SCIMQuery(query: request), status: .created)
     }
 
@@ -107,7 +111,8 @@ struct SCIMController {
 
     @Sendable func replaceGroup(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let body = try await Self.body(request, context)
-        let resource = try await organization.scimReplaceGroup(id: Self.id(context), with: body, Self.scimRequest(request))
+        let resource = try await organization.scimReplaceGroup(
+            id: Self.id(context), with: body, Self.scimRequest(request), by: context.requireCaller())
         return Self.resource(resource, type: SCIMResourceTypes.group, query: try SCIMQuery(query: request))
     }
 
@@ -115,12 +120,13 @@ struct SCIMController {
         let query = try SCIMQuery(query: request)
         let operations = try Self.patchOperations(try await Self.body(request, context))
         let resource = try await organization.scimPatchGroup(
-            id: Self.id(context), operations: operations, includeMembers: query.includesMembers, Self.scimRequest(request))
+            id: Self.id(context), operations: operations, includeMembers: query.includesMembers, Self.scimRequest(request),
+            by: context.requireCaller())
         return Self.resource(resource, type: SCIMResourceTypes.group, query: query)
     }
 
     @Sendable func deleteGroup(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        try await organization.scimDeleteGroup(id: Self.id(context), Self.scimRequest(request))
+        try await organization.scimDeleteGroup(id: Self.id(context), Self.scimRequest(request), by: context.requireCaller())
         return Response(status: .noContent)
     }
 

@@ -6,17 +6,19 @@ import RosterStore
 /// SCIM Groups (RFC 7643 §4.2): every organization group is one, and its members are the group's members.
 /// Writes over SCIM make the group the identity provider's (`is_scim_managed`).
 extension Organization {
-    public func scimCreateGroup(_ body: JSON, _ request: SCIMRequest) async throws -> SCIMResource {
+    public func scimCreateGroup(_ body: JSON, _ request: SCIMRequest, by caller: Caller? = nil) async throws -> SCIMResource {
         let fields = try SCIMGroupFields(body)
         let timestamp = now()
-        return try await store.withTransaction { tx in
+        return try await withAuditedTransaction(by: caller) { tx, audit in
             try await Self.refuseTakenDisplayName(fields.displayName, except: nil, in: tx)
             let group = Group(
                 id: .make(.group), name: fields.displayName, createdAt: timestamp, isSCIMManaged: true, externalID: fields.externalID)
             try await tx.insertGroup(group)
-            for userID in try await Self.memberIDs(fields.members, in: tx) {
+            let members = try await Self.memberIDs(fields.members, in: tx)
+            for userID in members {
                 _ = try await tx.addMember(groupID: group.id, userID: userID)
             }
+            try await audit.recordGroupCreated(group, members: Array(members))
             return try await Self.scimGroupResource(group.id, includeMembers: true, request, in: tx)
         }
     }
@@ -28,13 +30,15 @@ extension Organization {
     }
 
     /// Replaces the group's name, external id and members with the body's (PUT).
-    public func scimReplaceGroup(id: String, with body: JSON, _ request: SCIMRequest) async throws -> SCIMResource {
+    public func scimReplaceGroup(
+        id: String, with body: JSON, _ request: SCIMRequest, by caller: Caller? = nil
+    ) async throws -> SCIMResource {
         let groupID = try Self.scimID(id, .group)
         let fields = try SCIMGroupFields(body)
-        return try await store.withTransaction { tx in
+        return try await withAuditedTransaction(by: caller) { tx, audit in
             let group = try await Self.scimExistingGroup(groupID, in: tx)
             try request.checkPrecondition(version: group.version)
-            try await save(fields, over: group, in: tx)
+            try await save(fields, over: group, in: tx, audit: audit)
             return try await Self.scimGroupResource(groupID, includeMembers: true, request, in: tx)
         }
     }
@@ -42,25 +46,26 @@ extension Organization {
     /// Applies PATCH operations (member adds and removes in every form identity providers send them, renames)
     /// to the group's current representation, then saves the result as a replacement would.
     public func scimPatchGroup(
-        id: String, operations: [SCIMPatchOperation], includeMembers: Bool, _ request: SCIMRequest
+        id: String, operations: [SCIMPatchOperation], includeMembers: Bool, _ request: SCIMRequest, by caller: Caller? = nil
     ) async throws -> SCIMResource {
         let groupID = try Self.scimID(id, .group)
-        return try await store.withTransaction { tx in
+        return try await withAuditedTransaction(by: caller) { tx, audit in
             let current = try await Self.scimGroupResource(groupID, includeMembers: true, request, in: tx)
             try request.checkPrecondition(version: current.version)
             let patched = try SCIMPatch.apply(operations, to: current.json, type: SCIMResourceTypes.group)
-            try await save(try SCIMGroupFields(patched), over: try await tx.group(id: groupID), in: tx)
+            try await save(try SCIMGroupFields(patched), over: try await tx.group(id: groupID), in: tx, audit: audit)
             return try await Self.scimGroupResource(groupID, includeMembers: includeMembers, request, in: tx)
         }
     }
 
     /// Deletes the group with its memberships and role assignments.
-    public func scimDeleteGroup(id: String, _ request: SCIMRequest) async throws {
+    public func scimDeleteGroup(id: String, _ request: SCIMRequest, by caller: Caller? = nil) async throws {
         let groupID = try Self.scimID(id, .group)
-        try await store.withTransaction { tx in
+        try await withAuditedTransaction(by: caller) { tx, audit in
             let group = try await Self.scimExistingGroup(groupID, in: tx)
             try request.checkPrecondition(version: group.version)
             try await tx.deleteGroup(id: groupID)
+            try await audit.record(.groupDeleted, on: groupID)
         }
     }
 
@@ -105,7 +110,9 @@ extension Organization {
 
     // MARK: Mapping
 
-    private func save(_ fields: SCIMGroupFields, over existing: Group, in tx: any StoreTransaction) async throws {
+    /// Saves the fields over the group (a write, which bumps its version, even when nothing differs) and records one
+    /// `group.updated` naming what changed.
+    private func save(_ fields: SCIMGroupFields, over existing: Group, in tx: any StoreTransaction, audit: AuditTrail) async throws {
         try await Self.refuseTakenDisplayName(fields.displayName, except: existing.id, in: tx)
         var group = existing
         group.name = fields.displayName
@@ -117,6 +124,10 @@ extension Organization {
         let held = Set(try await tx.allMembers(groupID: group.id).map(\.id))
         for userID in held.subtracting(wanted) { _ = try await tx.removeMember(groupID: group.id, userID: userID) }
         for userID in wanted.subtracting(held).sorted() { _ = try await tx.addMember(groupID: group.id, userID: userID) }
+        let changes = AuditTrail.groupChanges(
+            name: group.name == existing.name ? nil : group.name, added: Array(wanted.subtracting(held)),
+            removed: Array(held.subtracting(wanted)))
+        try await audit.record(.groupUpdated, on: group.id, changes: changes)
     }
 
     private static func refuseTakenDisplayName(_ name: String, except id: Identifier?, in tx: any StoreTransaction) async throws {

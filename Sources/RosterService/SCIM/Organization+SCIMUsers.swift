@@ -6,17 +6,18 @@ import RosterStore
 /// SCIM Users (RFC 7643 §4.1): every organization user is one. Writes over SCIM make the user the identity
 /// provider's (`is_scim_managed`); `active: false` deactivates it; deleting it deletes the organization user.
 extension Organization {
-    public func scimCreateUser(_ body: JSON, _ request: SCIMRequest) async throws -> SCIMResource {
+    public func scimCreateUser(_ body: JSON, _ request: SCIMRequest, by caller: Caller? = nil) async throws -> SCIMResource {
         let fields = try SCIMUserFields(body)
         let timestamp = now()
-        return try await store.withTransaction { tx in
+        return try await withAuditedTransaction(by: caller) { tx, audit in
             try await Self.refuseTakenUserName(fields.userName, except: nil, in: tx)
             let user = User(
                 id: .make(.user), email: fields.email, name: fields.name, addedAt: timestamp, role: .reader,
                 isSCIMManaged: true, userName: fields.userName, externalID: fields.externalID, isActive: fields.active)
             try await tx.insertUser(user)
             try await tx.setSCIMAttributes(fields.attributes, ofUser: user.id)
-            try await Self.acceptInvites(for: user, now: timestamp, in: tx)
+            try await audit.recordUserAdded(user)
+            try await Self.acceptInvites(for: user, now: timestamp, in: tx, audit: audit)
             return try await Self.scimUserResource(user.id, request, in: tx)
         }
     }
@@ -26,36 +27,42 @@ extension Organization {
     }
 
     /// Replaces the user's attributes with the body's (PUT).
-    public func scimReplaceUser(id: String, with body: JSON, _ request: SCIMRequest) async throws -> SCIMResource {
+    public func scimReplaceUser(
+        id: String, with body: JSON, _ request: SCIMRequest, by caller: Caller? = nil
+    ) async throws -> SCIMResource {
         let userID = try Self.scimID(id, .user)
         let fields = try SCIMUserFields(body)
-        return try await store.withTransaction { tx in
+        return try await withAuditedTransaction(by: caller) { tx, audit in
             let user = try await Self.scimExistingUser(userID, in: tx)
             try request.checkPrecondition(version: user.version)
-            try await save(fields, over: user, in: tx)
+            try await save(fields, over: user, in: tx, audit: audit)
             return try await Self.scimUserResource(userID, request, in: tx)
         }
     }
 
     /// Applies PATCH operations to the user's current representation, then saves it as a replacement would.
-    public func scimPatchUser(id: String, operations: [SCIMPatchOperation], _ request: SCIMRequest) async throws -> SCIMResource {
+    public func scimPatchUser(
+        id: String, operations: [SCIMPatchOperation], _ request: SCIMRequest, by caller: Caller? = nil
+    ) async throws -> SCIMResource {
         let userID = try Self.scimID(id, .user)
-        return try await store.withTransaction { tx in
+        return try await withAuditedTransaction(by: caller) { tx, audit in
             let current = try await Self.scimUserResource(userID, request, in: tx)
             try request.checkPrecondition(version: current.version)
             let patched = try SCIMPatch.apply(operations, to: current.json, type: SCIMResourceTypes.user)
-            try await save(try SCIMUserFields(patched), over: try await tx.user(id: userID), in: tx)
+            try await save(try SCIMUserFields(patched), over: try await tx.user(id: userID), in: tx, audit: audit)
             return try await Self.scimUserResource(userID, request, in: tx)
         }
     }
 
     /// Deletes the user as the Admin API does: memberships, role assignments and keys go with it.
-    public func scimDeleteUser(id: String, _ request: SCIMRequest) async throws {
+    public func scimDeleteUser(id: String, _ request: SCIMRequest, by caller: Caller? = nil) async throws {
         let userID = try Self.scimID(id, .user)
-        try await store.withTransaction { tx in
+        try await withAuditedTransaction(by: caller) { tx, audit in
             let user = try await Self.scimExistingUser(userID, in: tx)
             try request.checkPrecondition(version: user.version)
+            try await Self.refuseRemovingLastOwner(user, in: tx)
             try await tx.deleteUser(id: userID)
+            try await audit.record(.userDeleted, on: userID)
         }
     }
 
@@ -94,8 +101,11 @@ extension Organization {
 
     // MARK: Mapping
 
-    private func save(_ fields: SCIMUserFields, over existing: User, in tx: any StoreTransaction) async throws {
+    /// Saves the fields over the user (a write, which bumps its version, even when nothing differs) and records one
+    /// `user.updated` naming the fields that changed.
+    private func save(_ fields: SCIMUserFields, over existing: User, in tx: any StoreTransaction, audit: AuditTrail) async throws {
         try await Self.refuseTakenUserName(fields.userName, except: existing.id, in: tx)
+        if !fields.active { try await Self.refuseRemovingLastOwner(existing, in: tx) }
         var user = existing
         user.userName = fields.userName
         user.email = fields.email
@@ -106,6 +116,13 @@ extension Organization {
         user.updatedAt = now()
         try await tx.updateUser(user)
         try await tx.setSCIMAttributes(fields.attributes, ofUser: user.id)
+        var changes: [(String, JSON)] = []
+        if user.userName != existing.userName { changes.append(("user_name", .string(user.userName))) }
+        if user.email != existing.email { changes.append(("email", .optional(user.email))) }
+        if user.name != existing.name { changes.append(("name", .string(user.name))) }
+        if user.externalID != existing.externalID { changes.append(("external_id", .optional(user.externalID))) }
+        if user.isActive != existing.isActive { changes.append(("active", .bool(user.isActive))) }
+        try await audit.record(.userUpdated, on: user.id, changes: changes)
     }
 
     private static func refuseTakenUserName(_ userName: String, except id: Identifier?, in tx: any StoreTransaction) async throws {

@@ -1,0 +1,97 @@
+/// One way a user holds a permission: a role, assigned to the user directly or to one of its groups, applying in a
+/// scope.
+public struct PermissionSource: Hashable, Sendable {
+    /// The role that grants the permission.
+    public var role: Role
+    /// The group the user holds the role through; nil when the role is assigned to the user itself.
+    public var group: Group?
+    /// True for a project permission held because `role` is the organization's `owner`, which holds every project
+    /// permission in every project.
+    public var isOrganizationOwnership: Bool
+
+    public init(role: Role, group: Group?, isOrganizationOwnership: Bool = false) {
+        self.role = role
+        self.group = group
+        self.isOrganizationOwnership = isOrganizationOwnership
+    }
+
+    /// Where the role applies: the organization, or its project.
+    public var scope: RoleScope { role.scope }
+}
+
+/// A permission a user holds, with every way it holds it.
+public struct PermissionGrant: Hashable, Sendable {
+    public var permission: String
+    /// Where the permission is held: the organization for organization permissions, the project asked about for
+    /// project permissions.
+    public var scope: RoleScope
+    /// Every role, direct or through a group, that grants it; never empty.
+    public var sources: [PermissionSource]
+
+    public init(permission: String, scope: RoleScope, sources: [PermissionSource]) {
+        self.permission = permission
+        self.scope = scope
+        self.sources = sources
+    }
+}
+
+/// Whether a user holds one permission in one scope, and why (or why not).
+public struct PermissionCheck: Hashable, Sendable {
+    public var userID: Identifier
+    public var permission: String
+    /// The project asked about, for a project permission; nil for an organization permission.
+    public var projectID: Identifier?
+    public var allowed: Bool
+    /// The grants that allow it; empty when denied.
+    public var sources: [PermissionSource]
+    /// When denied: the roles of the permission's scope that grant it, closest first (fewest permissions the user
+    /// does not hold already, then fewest permissions); empty when allowed or when no role would help.
+    public var closestRoles: [Role]
+    /// When denied, why, in one sentence.
+    public var reason: String?
+
+    public init(
+        userID: Identifier, permission: String, projectID: Identifier?, allowed: Bool, sources: [PermissionSource],
+        closestRoles: [Role] = [], reason: String? = nil
+    ) {
+        self.userID = userID
+        self.permission = permission
+        self.projectID = projectID
+        self.allowed = allowed
+        self.sources = sources
+        self.closestRoles = closestRoles
+        self.reason = reason
+    }
+}
+
+/// What one operation needs from its caller: an organization permission, or, for an operation under a project, that
+/// project's permission `project` held in that project instead.
+public struct PermissionRequirement: Hashable, Sendable {
+    /// The organization permission that allows the operation everywhere.
+    public var organization: String
+    /// The project permission that allows the operation inside the project it names; nil when only `organization` does.
+    public var project: String?
+
+    public init(_ organization: String, inProject project: String? = nil) {
+        self.organization = organization
+        self.project = project
+    }
+}
+
+extension Role {
+    /// The permissions the role grants. A predefined role grants what the catalogue gives it today (so a permission
+    /// added to the catalogue reaches `owner` in databases made before it); a custom role what it was given.
+    public var grantedPermissions: [String] {
+        guard isPredefined else { return permissions }
+        switch scope {
+        case .organization: return PredefinedRole(rawValue: name)?.permissions ?? permissions
+        case .project: return PredefinedProjectRole(rawValue: name)?.permissions ?? permissions
+        }
+    }
+
+    /// True for the organization's predefined `owner`, which holds every permission of the organization and of every
+    /// project.
+    public var isOrganizationOwner: Bool {
+        isPredefined && scope == .organization && name == PredefinedRole.owner.rawValue
+    }
+}
