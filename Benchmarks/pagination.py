@@ -72,10 +72,12 @@ def main() -> None:
             # Walk to the deep cursor once, 1,000 at a time.
             after, walked = None, 0
             while walked < deep:
-                page = get(base + "?limit=1000" + (f"&after={after}" if after else ""), key)
+                step = min(1000, deep - walked)
+                page = get(base + f"?limit={step}" + (f"&after={after}" if after else ""), key)
                 walked += len(page["data"])
                 after = page["data"][-1]["id"]
             for name, url in (("page 1", base + "?limit=100"), (f"after position {walked}", base + f"?limit=100&after={after}")):
+                assert len(get(url, key)["data"]) == 100
                 timed(url, key, 20)  # warm-up
                 samples = timed(url, key, args.requests)
                 p95 = statistics.quantiles(samples, n=20)[-1]
