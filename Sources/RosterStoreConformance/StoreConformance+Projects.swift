@@ -40,6 +40,19 @@ extension StoreConformance {
 
 extension StoreConformance {
     static let projectContracts: [StoreContract] = [
+        contract("a project's predefined owner role does not make a user an organization owner") { store in
+            let ada = user("ada")
+            let apollo = project("Apollo")
+            let projectOwner = projectRole(.owner, in: apollo)
+            try await store.withTransaction { tx in
+                try await tx.insertUser(ada)
+                try await tx.insertProject(apollo)
+                try await tx.insertRole(projectOwner)
+                _ = try await tx.assign(roleID: projectOwner.id, to: .user(ada.id))
+            }
+            #expect(try await store.read { try await $0.user(id: ada.id) }.role == .reader)
+            #expect(try await store.read { try await $0.firstOwner() } == nil)
+        },
         contract("an inserted project reads back by id, and an unknown project is notFound") { store in
             var apollo = project("Apollo")
             apollo.externalKeyID = "key-1"

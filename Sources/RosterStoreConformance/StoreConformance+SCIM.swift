@@ -4,19 +4,6 @@ import Testing
 
 extension StoreConformance {
     static let scimContracts: [StoreContract] = [
-        contract("a project's predefined owner role does not make a user an organization owner") { store in
-            let ada = user("ada")
-            let apollo = project("Apollo")
-            let projectOwner = projectRole(.owner, in: apollo)
-            try await store.withTransaction { tx in
-                try await tx.insertUser(ada)
-                try await tx.insertProject(apollo)
-                try await tx.insertRole(projectOwner)
-                _ = try await tx.assign(roleID: projectOwner.id, to: .user(ada.id))
-            }
-            #expect(try await store.read { try await $0.user(id: ada.id) }.role == .reader)
-            #expect(try await store.read { try await $0.firstOwner() } == nil)
-        },
         contract("a user's user name defaults to its email and is unique, case-insensitively") { store in
             let ada = user("ada")
             #expect(ada.userName == ada.email)
