@@ -8,7 +8,6 @@ struct GroupsController {
 
     struct NameBody: Decodable { let name: String }
     struct UserBody: Decodable { let user_id: String }
-    struct RoleBody: Decodable { let role_id: String }
 
     func addRoutes(to router: some RouterMethods<RosterRequestContext>) {
         router.get("groups", use: list)
@@ -86,10 +85,9 @@ struct GroupsController {
 
     @Sendable func assignRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let groupID = try context.identifier("group_id", .group)
-        let body = try await request.decode(RoleBody.self, context: context)
-        guard let roleID = Identifier(body.role_id, kind: .role) else { throw APIError.notFound(.role, body.role_id) }
+        let roleID = try await request.assignedRoleID(context: context)
         let (group, role) = try await organization.assignRole(roleID, toGroup: groupID, by: context.requireCaller())
-        return .json(.object([("object", "group.role"), ("group", Wire.groupSummary(group)), ("role", Wire.role(role))]))
+        return .json(Wire.groupRoleAssignment(group, role))
     }
 
     @Sendable func retrieveRole(_ request: Request, context: RosterRequestContext) async throws -> Response {

@@ -6,7 +6,6 @@ import RosterService
 struct ProjectRolesController {
     let organization: Organization
 
-    struct RoleBody: Decodable { let role_id: String }
 
     /// Assignment lists page as the organization's do: up to 1000, 100 by default, in either order.
     static let assignmentListRules = ListRules(defaultLimit: 100, cursorKind: .role)
@@ -80,10 +79,10 @@ struct ProjectRolesController {
     @Sendable func assignUserRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let projectID = try context.identifier("project_id", .project)
         let userID = try context.identifier("user_id", .user)
-        let roleID = try await Self.roleID(request, context: context)
+        let roleID = try await request.assignedRoleID(context: context)
         let (user, role) = try await organization.assignProjectRole(
             roleID, toUser: userID, projectID: projectID, by: context.requireCaller())
-        return .json(.object([("object", "user.role"), ("user", Wire.user(user)), ("role", Wire.role(role))]))
+        return .json(Wire.userRoleAssignment(user, role))
     }
 
     @Sendable func retrieveUserRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
@@ -112,10 +111,10 @@ struct ProjectRolesController {
     @Sendable func assignGroupRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let projectID = try context.identifier("project_id", .project)
         let groupID = try context.identifier("group_id", .group)
-        let roleID = try await Self.roleID(request, context: context)
+        let roleID = try await request.assignedRoleID(context: context)
         let (group, role) = try await organization.assignProjectRole(
             roleID, toGroup: groupID, projectID: projectID, by: context.requireCaller())
-        return .json(.object([("object", "group.role"), ("group", Wire.groupSummary(group)), ("role", Wire.role(role))]))
+        return .json(Wire.groupRoleAssignment(group, role))
     }
 
     @Sendable func retrieveGroupRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
@@ -130,12 +129,5 @@ struct ProjectRolesController {
             context.identifier("role_id", .role), fromGroup: context.identifier("group_id", .group),
             projectID: context.identifier("project_id", .project), by: context.requireCaller())
         return .json(Wire.deleted("group.role.deleted"))
-    }
-
-    /// The `role_id` of an assignment body; one that is not a role id names nothing (404).
-    private static func roleID(_ request: Request, context: RosterRequestContext) async throws -> Identifier {
-        let body = try await request.decode(RoleBody.self, context: context)
-        guard let roleID = Identifier(body.role_id, kind: .role) else { throw APIError.notFound(.role, body.role_id) }
-        return roleID
     }
 }

@@ -14,6 +14,9 @@ struct ListRules {
     var acceptsOrder = true
 }
 
+/// The body of every role assignment request.
+private struct AssignRoleBody: Decodable { let role_id: String }
+
 extension Request {
     /// Query parameters, percent-decoded (keys too, so `emails%5B%5D` is `emails[]`), in request order. A `+`
     /// stays a `+`, so that `emails=a+b@example.com` means that address.
@@ -80,6 +83,13 @@ extension Request {
             page.after = after
         }
         return page
+    }
+
+    /// The `role_id` of a role assignment body (`{"role_id": …}`); one that is not a role id names nothing (404).
+    func assignedRoleID(context: some RequestContext) async throws -> Identifier {
+        let body = try await decode(AssignRoleBody.self, context: context)
+        guard let roleID = Identifier(body.role_id, kind: .role) else { throw APIError.notFound(.role, body.role_id) }
+        return roleID
     }
 
     /// The JSON body decoded as `Body`. Malformed JSON, a missing or mistyped field is a 400 whose `param`

@@ -14,7 +14,6 @@ struct UsersController {
         let developer_persona: String?
     }
 
-    struct RoleBody: Decodable { let role_id: String }
 
     /// The most addresses one `emails` filter may list.
     static let maximumEmailFilter = 1000
@@ -84,10 +83,9 @@ struct UsersController {
 
     @Sendable func assignRole(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let userID = try context.identifier("user_id", .user)
-        let body = try await request.decode(RoleBody.self, context: context)
-        guard let roleID = Identifier(body.role_id, kind: .role) else { throw APIError.notFound(.role, body.role_id) }
+        let roleID = try await request.assignedRoleID(context: context)
         let (user, role) = try await organization.assignRole(roleID, toUser: userID, by: context.requireCaller())
-        return .json(.object([("object", "user.role"), ("user", Wire.user(user)), ("role", Wire.role(role))]))
+        return .json(Wire.userRoleAssignment(user, role))
     }
 
     @Sendable func retrieveRole(_ request: Request, context: RosterRequestContext) async throws -> Response {

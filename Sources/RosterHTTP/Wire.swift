@@ -52,6 +52,16 @@ enum Wire {
         ])
     }
 
+    /// `UserRoleAssignment`: a role just assigned to a user (organization or project role).
+    static func userRoleAssignment(_ user: User, _ role: Role) -> JSON {
+        .object([("object", "user.role"), ("user", Wire.user(user)), ("role", Wire.role(role))])
+    }
+
+    /// `GroupRoleAssignment`: a role just assigned to a group (organization or project role).
+    static func groupRoleAssignment(_ group: Group, _ role: Role) -> JSON {
+        .object([("object", "group.role"), ("group", groupSummary(group)), ("role", Wire.role(role))])
+    }
+
     /// `User` (organization user).
     static func user(_ user: User) -> JSON {
         .object([
