@@ -26,8 +26,7 @@ public func buildRouter(organization: Organization, answerWrongMethods: Bool = t
     }
     /// A group whose routes need a key whose user holds what `OperationPermissions` says each route needs.
     func guarded(_ path: RouterPath) -> RouterGroup<RosterRequestContext> {
-        router.group(path).add(middleware: AuthMiddleware(organization: organization))
-            .add(middleware: PermissionMiddleware(organization: organization))
+        router.group(path).add(middleware: AccessMiddleware(organization: organization))
     }
     let api = guarded("v1/organization")
     GroupsController(organization: organization).addRoutes(to: api)

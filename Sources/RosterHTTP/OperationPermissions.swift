@@ -3,7 +3,7 @@ import RosterModel
 
 /// The one table of what every operation needs: for each route Roster serves behind a key (method and path pattern,
 /// as OpenAPI writes it), the organization permission that allows it and, for a route under a project, the project
-/// permission that allows it inside that project. `PermissionMiddleware` enforces it, the README's permission table
+/// permission that allows it inside that project. `AccessMiddleware` enforces it, the README's permission table
 /// documents it, and a test fails when a served route has no entry.
 ///
 /// The rule it follows: a family's `.read` permission for `GET` and SCIM searches, its `.write` one for changes;

@@ -10,17 +10,20 @@ extension Organization {
     /// every call, so a key deleted, or whose owner was deleted or deactivated, stops working at once on every server
     /// sharing the store. The use is noted in memory, not written: `flushKeyUse()` writes it.
     public func authenticate(secret: String) async throws -> Caller {
-        let hash = Self.hash(secret)
-        let found = try await store.read { tx -> (key: AdminKey, owner: User)? in
-            guard let (key, storedHash) = try await tx.key(secretHash: hash), Self.constantTimeEqual(storedHash, hash) else {
-                return nil
-            }
-            return (key, try await tx.user(id: key.ownerID))
-        }
-        guard let (key, owner) = found else {
+        let timestamp = now()
+        let key = try await store.read { tx in try await Self.usableKey(secret: secret, at: timestamp, in: tx).key }
+        keyUses.note(key.id, at: timestamp)
+        return Caller(userID: key.ownerID, keyID: key.id)
+    }
+
+    /// The key with this secret and its owner, when the key may be used at `timestamp`; `unauthenticated` otherwise
+    /// (see `authenticate(secret:)`).
+    static func usableKey(secret: String, at timestamp: Int, in tx: any StoreTransaction) async throws -> (key: AdminKey, owner: User) {
+        let hash = hash(secret)
+        guard let (key, storedHash) = try await tx.key(secretHash: hash), constantTimeEqual(storedHash, hash) else {
             throw ServiceError(.unauthenticated, "Incorrect API key provided.", code: "invalid_api_key")
         }
-        let timestamp = now()
+        let owner = try await tx.user(id: key.ownerID)
         if let expiresAt = key.expiresAt, key.isExpired(at: timestamp) {
             let when = Date(timeIntervalSince1970: TimeInterval(expiresAt)).ISO8601Format()
             throw ServiceError(
@@ -32,8 +35,7 @@ extension Organization {
                 .unauthenticated, "The API key provided belongs to a deactivated user; it no longer works.",
                 code: "owner_deactivated")
         }
-        keyUses.note(key.id, at: timestamp)
-        return Caller(userID: key.ownerID, keyID: key.id)
+        return (key, owner)
     }
 
     /// An admin key with the user it belongs to, as the Admin API shows it.

@@ -52,22 +52,44 @@ extension Organization {
     public func authorize(_ caller: Caller, _ requirement: PermissionRequirement, projectID: Identifier?, operation: String) async throws {
         try await store.read { tx in
             let user = try await tx.user(id: caller.userID)
-            let inProject = requirement.project == nil ? nil : projectID
-            let grants = try await Self.grants(of: user, in: inProject, tx)
-            if Self.decide(requirement.organization, for: user, in: nil, grants: grants).allowed { return }
-            if let permission = requirement.project, let inProject, Self.decide(permission, for: user, in: inProject, grants: grants).allowed {
-                return
-            }
-            var needed = "the permission '\(requirement.organization)'"
-            if let permission = requirement.project, let inProject {
-                needed = "the permission '\(requirement.organization)' in the organization, or '\(permission)' in project '\(inProject)',"
-            }
-            throw ServiceError(
-                .forbidden,
-                "You are missing \(needed) which \(operation) needs. The key belongs to user '\(user.id)'; "
-                    + "POST /v1/organization/permission_checks explains what that user holds and which roles would grant it.",
-                code: "missing_permission")
+            try await Self.requireHolding(requirement, user: user, projectID: projectID, operation: operation, tx)
         }
+    }
+
+    /// `authenticate(secret:)` and `authorize(_:_:projectID:operation:)` in one read of the store: what every request
+    /// does. Authentication errors come first.
+    public func authenticateAndAuthorize(
+        secret: String, _ requirement: PermissionRequirement, projectID: Identifier?, operation: String
+    ) async throws -> Caller {
+        let timestamp = now()
+        let key = try await store.read { tx in
+            let (key, owner) = try await Self.usableKey(secret: secret, at: timestamp, in: tx)
+            try await Self.requireHolding(requirement, user: owner, projectID: projectID, operation: operation, tx)
+            return key
+        }
+        keyUses.note(key.id, at: timestamp)
+        return Caller(userID: key.ownerID, keyID: key.id)
+    }
+
+    /// The decision `authorize` enforces, for a user already read.
+    private static func requireHolding(
+        _ requirement: PermissionRequirement, user: User, projectID: Identifier?, operation: String, _ tx: any StoreTransaction
+    ) async throws {
+        let inProject = requirement.project == nil ? nil : projectID
+        let grants = try await Self.grants(of: user, in: inProject, tx)
+        if Self.decide(requirement.organization, for: user, in: nil, grants: grants).allowed { return }
+        if let permission = requirement.project, let inProject, Self.decide(permission, for: user, in: inProject, grants: grants).allowed {
+            return
+        }
+        var needed = "the permission '\(requirement.organization)'"
+        if let permission = requirement.project, let inProject {
+            needed = "the permission '\(requirement.organization)' in the organization, or '\(permission)' in project '\(inProject)',"
+        }
+        throw ServiceError(
+            .forbidden,
+            "You are missing \(needed) which \(operation) needs. The key belongs to user '\(user.id)'; "
+                + "POST /v1/organization/permission_checks explains what that user holds and which roles would grant it.",
+            code: "missing_permission")
     }
 
     // MARK: The decision

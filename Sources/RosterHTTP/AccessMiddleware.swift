@@ -1,0 +1,39 @@
+import Hummingbird
+import RosterModel
+import RosterService
+
+/// Authenticates `Authorization: Bearer <admin key>` and lets the request through only when the key's user holds what
+/// `OperationPermissions` says the route needs: the organization permission, or for a route under a project the
+/// project permission inside the project named by the `project_id` path parameter. A missing or bad key is a 401; a
+/// missing permission is a 403 (`missing_permission`) naming it, and a route missing from the table is refused. Both
+/// are answered in the envelope of the API the path belongs to. The key, its user and the decision come from one read
+/// of the store.
+struct AccessMiddleware: RouterMiddleware {
+    typealias Context = RosterRequestContext
+    let organization: Organization
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            throw APIError(
+                .unauthorized,
+                "You didn't provide an API key. Send it in an Authorization header: 'Authorization: Bearer YOUR_KEY'.",
+                code: "missing_api_key")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+            throw APIError(.unauthorized, "The Authorization header must be 'Bearer YOUR_KEY'.", code: "invalid_api_key")
+        }
+        let path = context.endpointPath ?? request.uri.path
+        let operation = "\(request.method.rawValue) \(path)"
+        guard let requirement = OperationPermissions.requirement(request.method, path) else {
+            // Still authenticate first, so that an unknown key learns nothing about the routes.
+            _ = try await organization.authenticate(secret: String(parts[1]))
+            throw APIError(.forbidden, "\(operation) has no permission defined for it, so no key may call it.", code: "missing_permission")
+        }
+        let projectID = context.parameters.get("project_id").flatMap { Identifier($0, kind: .project) }
+        var context = context
+        context.caller = try await organization.authenticateAndAuthorize(
+            secret: String(parts[1]), requirement, projectID: projectID, operation: operation)
+        return try await next(request, context)
+    }
+}
