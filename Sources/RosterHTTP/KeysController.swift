@@ -6,9 +6,13 @@ import RosterService
 struct KeysController {
     let organization: Organization
 
+    /// OpenAI's `name` and `expires_in_seconds`, and Roster's `user_id` (whose key; the caller's by default) and
+    /// `scopes` (the permissions the key is limited to; all of its user's when absent).
     struct CreateBody: Decodable {
         let name: String
         let expires_in_seconds: Int?
+        let user_id: String?
+        let scopes: [String]?
     }
 
     func addRoutes(to router: some RouterMethods<RosterRequestContext>) {
@@ -25,11 +29,17 @@ struct KeysController {
         return .json(Wire.rangeList(page, id: \.key.id, Wire.adminKey))
     }
 
-    /// The key belongs to the caller's user; the answer is the only one that carries its secret.
+    /// The key belongs to `user_id`, or else the caller's user; the answer is the only one that carries its secret.
     @Sendable func create(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let body = try await request.decode(CreateBody.self, context: context)
-        let created = try await organization.createAdminKey(name: body.name, expiresInSeconds: body.expires_in_seconds, by: caller)
+        var userID: Identifier?
+        if let raw = body.user_id {
+            guard let id = Identifier(raw, kind: .user) else { throw APIError.notFound(.user, raw) }
+            userID = id
+        }
+        let created = try await organization.createAdminKey(
+            name: body.name, expiresInSeconds: body.expires_in_seconds, userID: userID, scopes: body.scopes, by: caller)
         return .json(Wire.createdAdminKey(created))
     }
 

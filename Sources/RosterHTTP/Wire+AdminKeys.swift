@@ -2,14 +2,15 @@ import RosterModel
 import RosterService
 
 extension Wire {
-    /// `AdminApiKey`: `expires_at` and `last_used_at` are null when the key never expires or was never used.
+    /// `AdminApiKey`: `expires_at` and `last_used_at` are null when the key never expires or was never used. Roster adds
+    /// `scopes`: the permissions the key is limited to, or null for a key that may use all of its user's.
     static func adminKey(_ owned: Organization.OwnedAdminKey) -> JSON {
         let key = owned.key
         return .object([
             ("object", "organization.admin_api_key"), ("id", .string(key.id.rawValue)), ("name", .string(key.name)),
             ("redacted_value", .string(key.redactedValue)), ("created_at", .int(key.createdAt)),
             ("expires_at", key.expiresAt.map(JSON.int) ?? .null), ("last_used_at", key.lastUsedAt.map(JSON.int) ?? .null),
-            ("owner", keyOwner(owned.owner)),
+            ("owner", keyOwner(owned.owner)), ("scopes", key.scopes.map { .array($0.map(JSON.string)) } ?? .null),
         ])
     }
 

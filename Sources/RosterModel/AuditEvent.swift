@@ -82,5 +82,7 @@ public enum AuditEventType: String, Sendable, CaseIterable {
     case serviceAccountDeleted = "service_account.deleted"
     /// An admin API key created.
     case apiKeyCreated = "api_key.created"
+    /// An admin API key given to another user, or its scopes or expiry changed (the start-up key's recovery).
+    case apiKeyUpdated = "api_key.updated"
     case apiKeyDeleted = "api_key.deleted"
 }

@@ -36,7 +36,7 @@ public enum PredefinedRole: String, Sendable, CaseIterable {
     public var summary: String {
         switch self {
         case .owner: "Can manage everything in the organization."
-        case .reader: "Can read everything in the organization."
+        case .reader: "Can read the directory: users, groups, roles, role assignments, projects and invites."
         }
     }
 }
@@ -210,17 +210,20 @@ public struct AdminKey: Hashable, Sendable {
     public var name: String
     /// The user the key acts as.
     public var ownerID: Identifier
-    /// The first and last characters of the secret, for recognising it.
+    /// The secret's prefix and its last four characters, for recognising it.
     public var redactedValue: String
     public var createdAt: Int
     /// When the key stops working (Unix seconds); nil for a key that never expires.
     public var expiresAt: Int?
     /// When the key last authenticated a request (Unix seconds); nil for a key never used.
     public var lastUsedAt: Int?
+    /// The catalogue permissions the key is limited to, sorted; nil for a key that may use every permission its user
+    /// holds. A key holds, in each scope, what its user holds there and its scopes allow.
+    public var scopes: [String]?
 
     public init(
         id: Identifier, name: String, ownerID: Identifier, redactedValue: String, createdAt: Int, expiresAt: Int? = nil,
-        lastUsedAt: Int? = nil
+        lastUsedAt: Int? = nil, scopes: [String]? = nil
     ) {
         self.id = id
         self.name = name
@@ -229,6 +232,7 @@ public struct AdminKey: Hashable, Sendable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.lastUsedAt = lastUsedAt
+        self.scopes = scopes
     }
 
     /// Whether the key no longer works at `now` (Unix seconds): true from `expiresAt` on.

@@ -1,6 +1,7 @@
 /// The permission catalogue: every permission a role may hold, and what it allows.
 ///
-/// A role may only contain permissions listed here; `owner` holds all of them and `reader` every `.read` one.
+/// A role may only contain permissions listed here; `owner` holds all of them and `reader` the `.read` ones of the
+/// directory (`readerPermissions`).
 public enum Permission {
     /// One permission of the catalogue.
     public struct Entry: Sendable, Hashable {
@@ -57,6 +58,13 @@ public enum Permission {
     /// The permissions of the predefined `owner` role: all of them.
     public static var ownerPermissions: [String] { organization.map(\.name) }
 
-    /// The permissions of the predefined `reader` role: every `.read` permission.
-    public static var readerPermissions: [String] { organization.map(\.name).filter { $0.hasSuffix(".read") } }
+    /// The permissions of the predefined `reader` role: reading the directory (users, groups, roles, role
+    /// assignments, projects, invites). Admin keys, the audit log and SCIM are given through custom roles.
+    public static let readerPermissions: [String] = [
+        "api.users.read", "api.groups.read", "api.roles.read", "api.role_assignments.read", "api.projects.read",
+        "api.invites.read",
+    ]
+
+    /// Every permission of the catalogue, organization and project.
+    public static let allNames: Set<String> = organizationNames.union(projectNames)
 }

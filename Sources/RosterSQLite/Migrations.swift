@@ -242,6 +242,25 @@ enum Migrations {
             "CREATE INDEX audit_logs_actor_email ON audit_logs (actor_email_key, effective_at, id)",
             "CREATE INDEX audit_logs_resource ON audit_logs (resource_id, effective_at, id)",
         ], seed: nil),
+        Migration(version: 6, statements: [
+            // Keys may be limited to some permissions (a JSON array of catalogue names; NULL for all of the user's).
+            "ALTER TABLE admin_keys ADD COLUMN scopes TEXT",
+            // Redacted values show the secret's prefix and last four characters, nothing more.
+            """
+            UPDATE admin_keys SET redacted_value = 'sk-admin-...' || substr(redacted_value, -4)
+            WHERE redacted_value LIKE 'sk-admin-%...%' AND length(redacted_value) > 16
+            """,
+            """
+            UPDATE service_account_keys SET redacted_value = 'sk-svcacct-...' || substr(redacted_value, -4)
+            WHERE redacted_value LIKE 'sk-svcacct-%...%' AND length(redacted_value) > 16
+            """,
+            // A deactivated user's keys are deleted for good; earlier versions only refused them.
+            "DELETE FROM admin_keys WHERE owner_id IN (SELECT id FROM users WHERE active = 0)",
+        ], seed: { connection in
+            _ = try await connection.query(
+                "UPDATE roles SET description = ? WHERE is_predefined = 1 AND resource_type = ? AND name_key = 'reader'",
+                [.text(PredefinedRole.reader.summary), .text(ResourceType.organization)])
+        }),
     ]
 
     /// Brings the database up to the newest version.

@@ -1,29 +1,43 @@
+import Foundation
 import NIOCore
 import RosterModel
 import RosterStore
 import SQLiteNIO
 
 extension SQLiteTransaction: AdminKeyStore {
-    static let keyColumns = "id, name, owner_id, redacted_value, created_at, expires_at, last_used_at"
+    static let keyColumns = "id, name, owner_id, redacted_value, created_at, expires_at, last_used_at, scopes"
 
     static func adminKey(from row: SQLiteRow) throws -> AdminKey {
-        AdminKey(
+        var scopes: [String]?
+        if let text = row.optionalString("scopes") {
+            do {
+                scopes = try JSONDecoder().decode([String].self, from: Data(text.utf8))
+            } catch {
+                throw StoreError.unavailable("admin key scopes are not a JSON array of strings")
+            }
+        }
+        return AdminKey(
             id: try row.identifier("id"), name: try row.string("name"), ownerID: try row.identifier("owner_id"),
             redactedValue: try row.string("redacted_value"), createdAt: try row.int("created_at"),
-            expiresAt: row.column("expires_at")?.integer, lastUsedAt: row.column("last_used_at")?.integer)
+            expiresAt: row.column("expires_at")?.integer, lastUsedAt: row.column("last_used_at")?.integer, scopes: scopes)
+    }
+
+    static func scopesData(_ scopes: [String]?) -> SQLiteData {
+        guard let scopes, let data = try? JSONEncoder().encode(scopes) else { return .null }
+        return .text(String(decoding: data, as: UTF8.self))
     }
 
     func insertKey(_ key: AdminKey, secretHash: [UInt8]) async throws {
         guard try await exists("users", id: key.ownerID) else { throw StoreError.notFound(.user, key.ownerID.rawValue) }
         try await query(
             """
-            INSERT INTO admin_keys (id, name, secret_hash, redacted_value, owner_id, created_at, expires_at, last_used_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO admin_keys (id, name, secret_hash, redacted_value, owner_id, created_at, expires_at, last_used_at, scopes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(key.id.rawValue), .text(key.name), .blob(ByteBuffer(bytes: secretHash)), .text(key.redactedValue),
                 .text(key.ownerID.rawValue), .integer(key.createdAt), key.expiresAt.map(SQLiteData.integer) ?? .null,
-                key.lastUsedAt.map(SQLiteData.integer) ?? .null,
+                key.lastUsedAt.map(SQLiteData.integer) ?? .null, Self.scopesData(key.scopes),
             ],
             conflictMessage: "That admin key already exists.")
     }
@@ -51,6 +65,22 @@ extension SQLiteTransaction: AdminKeyStore {
         // The primary key is the list's index.
         let rows = try await query("SELECT \(Self.keyColumns) FROM admin_keys WHERE 1 = 1\(condition)\(tail)", binds)
         return Page(rows: try rows.map(Self.adminKey(from:)), limit: page.limit)
+    }
+
+    func keys(ownerID: Identifier) async throws -> [AdminKey] {
+        try await query("SELECT \(Self.keyColumns) FROM admin_keys WHERE owner_id = ? ORDER BY id", [.text(ownerID.rawValue)])
+            .map(Self.adminKey(from:))
+    }
+
+    func updateKey(_ key: AdminKey) async throws {
+        guard try await exists("users", id: key.ownerID) else { throw StoreError.notFound(.user, key.ownerID.rawValue) }
+        try await query(
+            "UPDATE admin_keys SET owner_id = ?, name = ?, scopes = ?, expires_at = ? WHERE id = ?",
+            [
+                .text(key.ownerID.rawValue), .text(key.name), Self.scopesData(key.scopes),
+                key.expiresAt.map(SQLiteData.integer) ?? .null, .text(key.id.rawValue),
+            ])
+        if try await changes() == 0 { throw StoreError.notFound(.adminKey, key.id.rawValue) }
     }
 
     func deleteKey(id: Identifier) async throws {

@@ -89,4 +89,29 @@ extension SQLiteTransaction: AssignmentStore {
             [.text(userID.rawValue), .text(userID.rawValue), .text(roleID.rawValue)])
         return try rows.first.map(Self.assignedRole(from:))
     }
+
+    func allRoles(ofUser userID: Identifier) async throws -> [Role] {
+        let rows = try await query(
+            """
+            SELECT \(Self.roleColumns) FROM roles r \(Self.creatorJoin)
+            WHERE r.id IN (
+                SELECT role_id FROM user_roles WHERE user_id = ?
+                UNION
+                SELECT gr.role_id FROM group_members gm JOIN group_roles gr ON gr.group_id = gm.group_id WHERE gm.user_id = ?
+            )
+            ORDER BY r.id
+            """, [.text(userID.rawValue), .text(userID.rawValue)])
+        return try rows.map(Self.role(from:))
+    }
+
+    func holders(ofRole roleID: Identifier) async throws -> [Identifier] {
+        let rows = try await query(
+            """
+            SELECT user_id FROM user_roles WHERE role_id = ?
+            UNION
+            SELECT gm.user_id FROM group_roles gr JOIN group_members gm ON gm.group_id = gr.group_id WHERE gr.role_id = ?
+            ORDER BY user_id
+            """, [.text(roleID.rawValue), .text(roleID.rawValue)])
+        return try rows.map { try $0.identifier("user_id") }
+    }
 }

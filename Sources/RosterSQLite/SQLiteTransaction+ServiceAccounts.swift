@@ -40,6 +40,13 @@ extension SQLiteTransaction: ServiceAccountStore {
             conflictMessage: "That service account key already exists.")
     }
 
+    func serviceAccount(id: Identifier) async throws -> ServiceAccount {
+        let rows = try await query(
+            "SELECT \(Self.serviceAccountColumns) FROM service_accounts s WHERE s.id = ?", [.text(id.rawValue)])
+        guard let row = rows.first else { throw StoreError.notFound(.serviceAccount, id.rawValue) }
+        return try Self.serviceAccount(from: row)
+    }
+
     func serviceAccount(id: Identifier, projectID: Identifier) async throws -> ServiceAccount {
         let rows = try await query(
             "SELECT \(Self.serviceAccountColumns) FROM service_accounts s WHERE s.id = ? AND s.project_id = ?",

@@ -98,7 +98,8 @@ extension SQLiteTransaction: UserStore {
         let rows = try await query(
             """
             SELECT \(Self.userColumns) FROM users u
-            WHERE u.id IN (SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+            WHERE u.active = 1
+              AND u.id IN (SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id
                            WHERE r.is_predefined = 1 AND r.name = 'owner' AND r.resource_type = ?)
             ORDER BY u.id LIMIT 1
             """, [.text(ResourceType.organization)])

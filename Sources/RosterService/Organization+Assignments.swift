@@ -5,12 +5,11 @@ extension Organization {
     // MARK: Group roles
 
     /// Assigns an organization role to a group (SCIM-managed groups included). Assigning it twice leaves one assignment.
-    /// Refused (403) when the caller does not hold every permission of the role.
+    /// Refused (403) when it moves a permission the caller's key does not hold (the permission-flow rule).
     public func assignRole(_ roleID: Identifier, toGroup groupID: Identifier, by caller: Caller? = nil) async throws -> (Group, Role) {
         try await withAuditedTransaction(by: caller) { tx, audit in
             let group = try await tx.group(id: groupID)
             let role = try await Self.organizationRole(roleID, in: tx)
-            try await Self.refuseUnlessCallerHolds(role, caller: caller, in: tx)
             if try await tx.assign(roleID: roleID, to: .group(groupID)) {
                 try await audit.recordAssignment(.roleAssignmentCreated, of: roleID, .organization, to: .group(groupID))
             }
@@ -53,12 +52,11 @@ extension Organization {
 
     /// Assigns an organization role to a user directly. Assigning it twice leaves one assignment.
     /// A predefined role (`owner`, `reader`) replaces the one the user holds, as modifying the user's `role` does
-    /// (refused for the last active owner). Refused (403) when the caller does not hold every permission of the role.
+    /// (refused for the last active owner). Refused (403) by the permission-flow rule.
     public func assignRole(_ roleID: Identifier, toUser userID: Identifier, by caller: Caller? = nil) async throws -> (User, Role) {
         try await withAuditedTransaction(by: caller) { tx, audit in
             let user = try await tx.user(id: userID)
             let role = try await Self.organizationRole(roleID, in: tx)
-            try await Self.refuseUnlessCallerHolds(role, caller: caller, in: tx)
             let assigned: Bool
             if role.isPredefined, let predefined = PredefinedRole(rawValue: role.name) {
                 if predefined != .owner { try await Self.refuseRemovingLastOwner(user, in: tx) }

@@ -55,6 +55,7 @@ struct AuditTrail {
     func recordKeyCreated(_ key: AdminKey) async throws {
         var data: [(String, JSON)] = [("name", .string(key.name)), ("owner_id", .string(key.ownerID.rawValue))]
         if let expiresAt = key.expiresAt { data.append(("expires_at", .int(expiresAt))) }
+        if let scopes = key.scopes { data.append(("scopes", .array(scopes.map(JSON.string)))) }
         try await record(.apiKeyCreated, on: key.id, data: data)
     }
 
@@ -95,22 +96,28 @@ extension Organization {
     /// Runs `body` in one write transaction with the audit trail of `caller`, nil meaning Roster itself (an
     /// organization file, the start-up bootstrap). The caller's email is read when the transaction begins, so a user
     /// who deletes itself is still named.
+    ///
+    /// Every write a caller makes goes through here, and here the organization's two invariants are kept before the
+    /// commit: the permission-flow rule (`PermissionFlow`: nothing moves a permission the caller's key does not hold),
+    /// and that the organization keeps an active owner. Breaking either rolls the whole transaction back.
     func withAuditedTransaction<T>(
         by caller: Caller?, _ body: (any StoreTransaction, AuditTrail) async throws -> T
     ) async throws -> T {
         let time = now()
         return try await store.withTransaction { tx in
-            var actor: AuditActor?
-            if let caller {
-                let email: String?
-                do {
-                    email = try await tx.user(id: caller.userID).email
-                } catch let error as StoreError where error.missing != nil {
-                    email = nil
-                }
-                actor = AuditActor(keyID: caller.keyID, userID: caller.userID, email: email)
+            guard let caller else { return try await body(tx, AuditTrail(tx: tx, actor: nil, time: time)) }
+            let email: String?
+            do {
+                email = try await tx.user(id: caller.userID).email
+            } catch let error as StoreError where error.missing != nil {
+                email = nil
             }
-            return try await body(tx, AuditTrail(tx: tx, actor: actor, time: time))
+            let actor = AuditActor(keyID: caller.keyID, userID: caller.userID, email: email)
+            let flow = PermissionFlow(base: tx, caller: caller, time: time)
+            let result = try await body(GuardedTransaction(base: tx, flow: flow), AuditTrail(tx: tx, actor: actor, time: time))
+            try await flow.verify()
+            if await flow.touchesUsers, try await tx.activeOwnerCount() == 0 { throw ServiceError.noActiveOwnerLeft }
+            return result
         }
     }
 

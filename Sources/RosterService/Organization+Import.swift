@@ -77,6 +77,7 @@ extension Organization {
                         if user.name != existing.name { changes.append(("name", .string(user.name))) }
                         if user.email != existing.email { changes.append(("email", .optional(user.email))) }
                         if user.isActive != existing.isActive { changes.append(("active", .bool(user.isActive))) }
+                        if existing.isActive, !user.isActive { try await Self.deleteKeys(of: user.id, in: tx, audit: audit) }
                     }
                     summary.updated += 1
                 } else {

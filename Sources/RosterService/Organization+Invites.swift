@@ -8,8 +8,8 @@ extension Organization {
     /// Invites an email address to the organization as `role` (`owner` or `reader`), and to `projects` with a project
     /// role each (`owner` or `member`), for seven days. Refused when a user already has the email (409
     /// `already_member`), when a pending invite for it exists (409 `invite_exists`), for an unknown project (404) and
-    /// for an archived one (409 `project_archived`), and (403) when the caller does not hold every permission of a role
-    /// the invite gives, where it gives it.
+    /// for an archived one (409 `project_archived`), and (403 `permission_not_held`) when the caller's key does not hold
+    /// every permission the invite gives, where it gives it.
     public func createInvite(
         email: String, role rawRole: String, projects: [(id: String, role: String)] = [], by caller: Caller? = nil
     ) async throws -> Invite {
@@ -48,11 +48,8 @@ extension Organization {
                         + "DELETE /v1/organization/invites/\(pending.id) to send a new one.",
                     param: "email", code: "invite_exists")
             }
-            try await Self.refuseUnlessCallerHolds(try await tx.role(predefined: role), caller: caller, in: tx)
-            for grant in grants {
-                _ = try await Self.writableProject(grant.projectID, in: tx)
-                try await Self.refuseUnlessCallerHolds(try await Self.projectRole(grant.role, of: grant.projectID, in: tx), caller: caller, in: tx)
-            }
+            for grant in grants { _ = try await Self.writableProject(grant.projectID, in: tx) }
+            try await Self.refuseUnlessCallerCouldInvite(invite, caller: caller, in: tx)
             try await tx.insertInvite(invite)
             var data: [(String, JSON)] = [("email", .string(invite.email)), ("role", .string(invite.role.rawValue))]
             if !grants.isEmpty {
@@ -64,6 +61,17 @@ extension Organization {
             try await audit.record(.inviteSent, on: invite.id, data: data)
             return invite
         }
+    }
+
+    /// Refuses (403 `permission_not_held`) an invite that gives what the caller's key does not hold: accepting it later
+    /// gives the invitee its role and project roles whoever provisions the user, so the sender answers for them now.
+    static func refuseUnlessCallerCouldInvite(_ invite: Invite, caller: Caller?, in tx: any StoreTransaction) async throws {
+        guard let caller else { return }
+        let held = try await PermissionFlow.holdings(of: .user(caller.userID), in: tx, at: invite.createdAt).limited(to: caller.scopes)
+        var given = Holdings(organization: Set(invite.role.permissions))
+        if invite.role == .owner { given.everyProject = Permission.projectNames }
+        for grant in invite.projects { given.projects[grant.projectID, default: []].formUnion(grant.role.permissions) }
+        try await PermissionFlow.refuseUnheld(.invitee(invite.email), from: .nothing, to: given, caller: held, keyID: caller.keyID, in: tx)
     }
 
     /// The invite's status now, by the organization's clock: `pending`, `accepted` or `expired`.

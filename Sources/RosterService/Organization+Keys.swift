@@ -13,7 +13,7 @@ extension Organization {
         let timestamp = now()
         let key = try await store.read { tx in try await Self.usableKey(secret: secret, at: timestamp, in: tx).key }
         keyUses.note(key.id, at: timestamp)
-        return Caller(userID: key.ownerID, keyID: key.id)
+        return Caller(key)
     }
 
     /// The key with this secret and its owner, when the key may be used at `timestamp`; `unauthenticated` otherwise
@@ -55,26 +55,62 @@ extension Organization {
     /// The longest an admin key may live: 365 days, in seconds.
     public static let maximumKeyLifetime = 31_536_000
 
-    /// Creates an admin key belonging to the caller's user, expiring `expiresInSeconds` from now (1 second to 365
-    /// days) or never. Its secret is returned here once; the store keeps only its SHA-256.
-    public func createAdminKey(name rawName: String, expiresInSeconds: Int?, by caller: Caller) async throws -> CreatedAdminKey {
+    /// Creates an admin key belonging to user `userID` (by default the caller's), limited to `scopes` (catalogue
+    /// permissions; nil for every permission of its user), expiring `expiresInSeconds` from now (1 second to 365 days)
+    /// or never. The key is a new principal holding what its user holds within its scopes, so the permission-flow rule
+    /// applies: the caller's key must hold all of that. Its secret is returned here once; the store keeps only its
+    /// SHA-256. Not-found for an unknown user; 409 `user_deactivated` for a deactivated one.
+    public func createAdminKey(
+        name rawName: String, expiresInSeconds: Int?, userID: Identifier? = nil, scopes rawScopes: [String]? = nil, by caller: Caller
+    ) async throws -> CreatedAdminKey {
         let name = try Self.validName(rawName, param: "name")
         if let seconds = expiresInSeconds, !(1...Self.maximumKeyLifetime).contains(seconds) {
             throw ServiceError.invalid(
                 "'expires_in_seconds' must be from 1 to \(Self.maximumKeyLifetime) (365 days); got \(seconds). Leave it out for a key that does not expire.",
                 param: "expires_in_seconds")
         }
+        let scopes = try rawScopes.map(Self.validScopes)
         let timestamp = now()
         let secret = Self.newSecret()
-        var key = Self.key(named: name, secret: secret, owner: caller.userID, now: timestamp)
+        var key = Self.key(named: name, secret: secret, owner: userID ?? caller.userID, now: timestamp)
         key.expiresAt = expiresInSeconds.map { timestamp + $0 }
+        key.scopes = scopes
         let owner = try await withAuditedTransaction(by: caller) { [key] tx, audit in
-            let owner = try await tx.user(id: caller.userID)
+            let owner = try await tx.user(id: key.ownerID)
+            guard owner.isActive else {
+                throw ServiceError(
+                    .conflict, "User '\(owner.id)' is deactivated; a deactivated user's keys would authenticate nothing.",
+                    param: "user_id", code: "user_deactivated")
+            }
             try await tx.insertKey(key, secretHash: Self.hash(secret))
             try await audit.recordKeyCreated(key)
             return owner
         }
         return CreatedAdminKey(key: OwnedAdminKey(key: key, owner: owner), secret: secret)
+    }
+
+    /// A key's scopes, sorted and once each: catalogue permissions, at least one.
+    static func validScopes(_ scopes: [String]) throws -> [String] {
+        guard !scopes.isEmpty else {
+            throw ServiceError.invalid(
+                "'scopes' must name at least one permission; leave it out for a key that may use every permission of its user.",
+                param: "scopes")
+        }
+        for scope in scopes where !Permission.allNames.contains(scope) {
+            throw ServiceError.invalid(
+                "'\(scope.prefix(100))' is not a permission; 'scopes' lists permissions of the catalogue (GET /openapi.yaml, README).",
+                param: "scopes", code: "unknown_permission")
+        }
+        return Array(Set(scopes)).sorted()
+    }
+
+    /// Deletes every admin key of the user, each with its `api_key.deleted` event: a deactivated or deleted user's
+    /// keys are gone for good.
+    static func deleteKeys(of userID: Identifier, in tx: any StoreTransaction, audit: AuditTrail) async throws {
+        for key in try await tx.keys(ownerID: userID) {
+            try await tx.deleteKey(id: key.id)
+            try await audit.record(.apiKeyDeleted, on: key.id)
+        }
     }
 
     /// Every admin key, expired ones included, paged by identifier.
@@ -105,7 +141,8 @@ extension Organization {
         }
     }
 
-    /// Deletes the admin key; from the moment this returns it authenticates nothing, on any server.
+    /// Deletes the admin key; from the moment this returns it authenticates nothing, on any server. The key's holdings
+    /// go with it, so the permission-flow rule applies.
     public func deleteAdminKey(id: Identifier, by caller: Caller? = nil) async throws {
         try await withAuditedTransaction(by: caller) { tx, audit in
             try await tx.deleteKey(id: id)
@@ -155,10 +192,21 @@ extension Organization {
         return try await withAuditedTransaction(by: nil) { tx, audit in
             let owner = try await Self.ensureOwner(email: ownerEmail, now: now(), in: tx, audit: audit)
             if let adminKey {
-                if try await tx.key(secretHash: Self.hash(adminKey)) == nil {
+                guard var key = try await tx.key(secretHash: Self.hash(adminKey))?.key else {
                     let key = Self.key(named: "Start-up key", secret: adminKey, owner: owner.id, now: now())
                     try await tx.insertKey(key, secretHash: Self.hash(adminKey))
                     try await audit.recordKeyCreated(key)
+                    return Bootstrap(owner: owner, generatedKey: nil)
+                }
+                // The operator's recovery path: the start-up key always works, as an unlimited key of an active owner.
+                if key.ownerID != owner.id || key.scopes != nil || key.expiresAt != nil {
+                    key.ownerID = owner.id
+                    key.scopes = nil
+                    key.expiresAt = nil
+                    try await tx.updateKey(key)
+                    try await audit.record(
+                        .apiKeyUpdated, on: key.id,
+                        changes: [("owner_id", .string(owner.id.rawValue)), ("scopes", .null), ("expires_at", .null)])
                 }
                 return Bootstrap(owner: owner, generatedKey: nil)
             }
@@ -171,11 +219,19 @@ extension Organization {
         }
     }
 
+    /// The first active owner; when there is none, the user with `email` (reactivated if need be) or else a new user,
+    /// made owner.
     private static func ensureOwner(email: String, now: Int, in tx: any StoreTransaction, audit: AuditTrail) async throws -> User {
         if let owner = try await tx.firstOwner() { return owner }
-        if let existing = try await tx.user(email: email) {
+        if var existing = try await tx.user(email: email) {
+            var changes: [(String, JSON)] = [("role", "owner")]
+            if !existing.isActive {
+                existing.isActive = true
+                try await tx.updateUser(existing)
+                changes.append(("active", .bool(true)))
+            }
             try await setPredefinedRole(.owner, of: existing.id, in: tx)
-            try await audit.record(.userUpdated, on: existing.id, changes: [("role", "owner")])
+            try await audit.record(.userUpdated, on: existing.id, changes: changes)
             return try await tx.user(id: existing.id)
         }
         let owner = User(id: .make(.user), email: email, name: "Roster Owner", addedAt: now, role: .owner)
@@ -198,13 +254,12 @@ extension Organization {
         return prefix + String((0..<48).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
 
-    /// The secret's prefix (when it is one Roster makes) and first four characters after it, `...`, and its last four;
-    /// short secrets show only their ends' shape.
+    /// The secret's prefix (when it is one Roster makes), `...`, and its last four characters: nothing that helps guess
+    /// it. A secret with fewer than 24 characters after its prefix shows no characters of its own at all.
     static func redact(_ secret: String) -> String {
-        guard secret.count > 16 else { return String(secret.prefix(2)) + "..." }
-        let known = [secretPrefixes.admin, secretPrefixes.serviceAccount].first { secret.hasPrefix($0) }
-        let visiblePrefix = (known?.count ?? 0) + 4
-        return String(secret.prefix(visiblePrefix)) + "..." + String(secret.suffix(4))
+        let prefix = [secretPrefixes.admin, secretPrefixes.serviceAccount].first { secret.hasPrefix($0) } ?? ""
+        guard secret.count - prefix.count >= 24 else { return prefix + "..." }
+        return prefix + "..." + String(secret.suffix(4))
     }
 
     static func hash(_ secret: String) -> [UInt8] {

@@ -52,7 +52,7 @@ extension Organization {
     public func authorize(_ caller: Caller, _ requirement: PermissionRequirement, projectID: Identifier?, operation: String) async throws {
         try await store.read { tx in
             let user = try await tx.user(id: caller.userID)
-            try await Self.requireHolding(requirement, user: user, projectID: projectID, operation: operation, tx)
+            try await Self.requireHolding(requirement, user: user, scopes: caller.scopes, projectID: projectID, operation: operation, tx)
         }
     }
 
@@ -64,32 +64,36 @@ extension Organization {
         let timestamp = now()
         let key = try await store.read { tx in
             let (key, owner) = try await Self.usableKey(secret: secret, at: timestamp, in: tx)
-            try await Self.requireHolding(requirement, user: owner, projectID: projectID, operation: operation, tx)
+            try await Self.requireHolding(
+                requirement, user: owner, scopes: key.scopes.map(Set.init), projectID: projectID, operation: operation, tx)
             return key
         }
         keyUses.note(key.id, at: timestamp)
-        return Caller(userID: key.ownerID, keyID: key.id)
+        return Caller(key)
     }
 
-    /// The decision `authorize` enforces, for a user already read.
+    /// The decision `authorize` enforces, for a user already read, whose key is limited to `scopes` (nil: not limited).
     private static func requireHolding(
-        _ requirement: PermissionRequirement, user: User, projectID: Identifier?, operation: String, _ tx: any StoreTransaction
+        _ requirement: PermissionRequirement, user: User, scopes: Set<String>?, projectID: Identifier?, operation: String,
+        _ tx: any StoreTransaction
     ) async throws {
         let inProject = requirement.project == nil ? nil : projectID
         let grants = try await Self.grants(of: user, in: inProject, tx)
-        if Self.decide(requirement.organization, for: user, in: nil, grants: grants).allowed { return }
-        if let permission = requirement.project, let inProject, Self.decide(permission, for: user, in: inProject, grants: grants).allowed {
-            return
+        func allows(_ permission: String, in projectID: Identifier?) -> Bool {
+            scopes?.contains(permission) ?? true && Self.decide(permission, for: user, in: projectID, grants: grants).allowed
         }
+        if allows(requirement.organization, in: nil) { return }
+        if let permission = requirement.project, let inProject, allows(permission, in: inProject) { return }
         var needed = "the permission '\(requirement.organization)'"
         if let permission = requirement.project, let inProject {
             needed = "the permission '\(requirement.organization)' in the organization, or '\(permission)' in project '\(inProject)',"
         }
-        throw ServiceError(
-            .forbidden,
-            "You are missing \(needed) which \(operation) needs. The key belongs to user '\(user.id)'; "
-                + "POST /v1/organization/permission_checks explains what that user holds and which roles would grant it.",
-            code: "missing_permission")
+        var why = "The key belongs to user '\(user.id)'; POST /v1/organization/permission_checks explains what that user "
+            + "holds and which roles would grant it."
+        if let scopes, !scopes.contains(requirement.organization), !(requirement.project.map(scopes.contains) ?? false) {
+            why = "The key's scopes leave it out: a key may only use the permissions its scopes name."
+        }
+        throw ServiceError(.forbidden, "You are missing \(needed) which \(operation) needs. " + why, code: "missing_permission")
     }
 
     // MARK: The decision
@@ -172,24 +176,6 @@ extension Organization {
 
     // MARK: Guardrails
 
-    /// Refuses, with 403 `permission_not_held`, giving `role` (to anyone, in any way) when the caller's user does not
-    /// hold every permission the role grants, in the role's scope: nobody hands out more than they have. A nil caller
-    /// is the organization itself (an import, the bootstrap) and may give any role.
-    static func refuseUnlessCallerHolds(_ role: Role, caller: Caller?, in tx: any StoreTransaction) async throws {
-        guard let caller else { return }
-        let user = try await tx.user(id: caller.userID)
-        let held = Set(try await grants(of: user, in: role.scope.projectID, tx).filter { $0.scope == role.scope }.map(\.permission))
-        let missing = role.grantedPermissions.filter { !held.contains($0) }
-        guard !missing.isEmpty else { return }
-        let place = role.scope.projectID.map { " in project '\($0)'" } ?? ""
-        throw ServiceError(
-            .forbidden,
-            "You cannot give role '\(role.name)' (\(role.id)): it grants \(missing.map { "'\($0)'" }.joined(separator: ", ")), "
-                + "which user '\(user.id)', the key's owner, does not hold\(place). A caller may only give roles whose "
-                + "permissions it holds itself.",
-            param: "role", code: "permission_not_held")
-    }
-
     /// Refuses, with 409 `last_owner`, a change that makes `user` stop being an active owner (demoting, deleting or
     /// deactivating it) when it is the organization's last one: the organization always keeps an active owner.
     static func refuseRemovingLastOwner(_ user: User, in tx: any StoreTransaction) async throws {
@@ -199,6 +185,13 @@ extension Organization {
 }
 
 extension ServiceError {
+    /// 409 `last_owner`, when no single user can be named: the change would leave no active owner.
+    static let noActiveOwnerLeft = ServiceError(
+        .conflict,
+        "This change would leave the organization without an active owner, and the organization must keep one. Make "
+            + "another user an owner first (POST /v1/organization/users/{user_id} with {\"role\": \"owner\"}).",
+        code: "last_owner")
+
     /// 409 `last_owner`: the change would leave the organization without an active owner.
     static func lastOwner(_ userID: Identifier) -> ServiceError {
         ServiceError(

@@ -6,7 +6,7 @@ extension Organization {
 
     /// Assigns a role of the project to a group with access to it (409 `no_project_access` otherwise); its members
     /// hold the role in the project. Assigning it twice leaves one assignment. Refused in an archived project, and
-    /// (403) when the caller does not hold every permission of the role in the project.
+    /// by the permission-flow rule.
     public func assignProjectRole(
         _ roleID: Identifier, toGroup groupID: Identifier, projectID: Identifier, by caller: Caller? = nil
     ) async throws -> (Group, Role) {
@@ -14,7 +14,6 @@ extension Organization {
             let project = try await Self.writableProject(projectID, in: tx)
             let group = try await tx.group(id: groupID)
             let role = try await Self.role(roleID, in: .project(projectID), tx)
-            try await Self.refuseUnlessCallerHolds(role, caller: caller, in: tx)
             guard try await tx.projectGroup(projectID: projectID, groupID: groupID) != nil else {
                 throw ServiceError(
                     .conflict,
@@ -72,7 +71,7 @@ extension Organization {
     /// Assigns a role of the project to a user directly. The user must be a member of the project — directly, through
     /// a group with access, or as an organization owner — else 409 `not_project_member`. A predefined project role
     /// (`owner`, `member`, `viewer`) replaces the one the user holds directly there. Refused in an archived project,
-    /// and (403) when the caller does not hold every permission of the role in the project.
+    /// and by the permission-flow rule.
     public func assignProjectRole(
         _ roleID: Identifier, toUser userID: Identifier, projectID: Identifier, by caller: Caller? = nil
     ) async throws -> (User, Role) {
@@ -80,7 +79,6 @@ extension Organization {
             let project = try await Self.writableProject(projectID, in: tx)
             let user = try await tx.user(id: userID)
             let role = try await Self.role(roleID, in: .project(projectID), tx)
-            try await Self.refuseUnlessCallerHolds(role, caller: caller, in: tx)
             try await Self.refuseUnlessMember(user, of: project, in: tx)
             let assigned: Bool
             if role.isPredefined, let predefined = PredefinedProjectRole(rawValue: role.name) {

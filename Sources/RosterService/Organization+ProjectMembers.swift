@@ -22,8 +22,7 @@ extension Organization {
 
     /// Adds an organization user, named by `userID` or else by `email`, to the project with the project role `role`
     /// (`owner` or `member`), held directly in place of any other predefined role of the project. Adding a member
-    /// again changes its role. Refused for archived projects, and (403) when the caller does not hold every permission
-    /// of the role in the project.
+    /// again changes its role. Refused for archived projects, and by the permission-flow rule.
     public func addProjectMember(
         projectID: Identifier, userID: Identifier?, email: String?, role rawRole: String, by caller: Caller? = nil
     ) async throws -> ProjectMember {
@@ -50,7 +49,6 @@ extension Organization {
             case (nil, nil):
                 throw unnamed
             }
-            try await Self.refuseUnlessCallerHolds(try await Self.projectRole(role, of: projectID, in: tx), caller: caller, in: tx)
             let joined = try await tx.addProjectMember(projectID: projectID, userID: user.id, addedAt: timestamp)
             let roleChanged = try await Self.setPredefinedProjectRole(role, of: user.id, in: projectID, tx: tx)
             if joined {
@@ -63,8 +61,7 @@ extension Organization {
     }
 
     /// Changes a member's project role (`owner` or `member`); not-found when the user is not a member.
-    /// Refused for archived projects, and (403) when the caller does not hold every permission of the role in the
-    /// project.
+    /// Refused for archived projects, and by the permission-flow rule.
     public func modifyProjectMember(
         projectID: Identifier, userID: Identifier, role rawRole: String, by caller: Caller? = nil
     ) async throws -> ProjectMember {
@@ -72,7 +69,6 @@ extension Organization {
         return try await withAuditedTransaction(by: caller) { tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
             _ = try await Self.member(of: projectID, userID: userID, in: tx)
-            try await Self.refuseUnlessCallerHolds(try await Self.projectRole(role, of: projectID, in: tx), caller: caller, in: tx)
             if try await Self.setPredefinedProjectRole(role, of: userID, in: projectID, tx: tx) {
                 try await audit.record(.userUpdated, on: userID, in: project, changes: [("role", .string(role.rawValue))])
             }
@@ -145,8 +141,7 @@ extension Organization {
 
     /// Gives the group access to the project with `role`, which is the name of a predefined project role (`owner`,
     /// `member`, `viewer`) or the id of a role of this project; its members inherit the role there. Giving access
-    /// again adds the role and changes nothing else. Refused for archived projects, and (403) when the caller does not
-    /// hold every permission of the role in the project.
+    /// again adds the role and changes nothing else. Refused for archived projects, and by the permission-flow rule.
     public func addProjectGroup(
         projectID: Identifier, groupID: Identifier, role rawRole: String, by caller: Caller? = nil
     ) async throws -> ProjectGroup {
@@ -165,7 +160,6 @@ extension Organization {
                     "'role' must be 'owner', 'member', 'viewer' or the id (role_…) of a role of project '\(projectID)'; got '\(rawRole)'.",
                     param: "role")
             }
-            try await Self.refuseUnlessCallerHolds(role, caller: caller, in: tx)
             let gained = try await tx.addProjectGroup(projectID: projectID, groupID: groupID, createdAt: timestamp)
             if try await tx.assign(roleID: role.id, to: .group(groupID)) || gained {
                 try await audit.recordAssignment(.roleAssignmentCreated, of: role.id, role.scope, to: .group(groupID), in: project)

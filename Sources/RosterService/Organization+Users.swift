@@ -37,8 +37,9 @@ extension Organization {
     }
 
     /// Changes a user's organization role (`owner` or `reader`, by name or by role id) and metadata.
-    /// The new predefined role replaces the one the user held directly; custom roles are untouched. Giving a role the
-    /// caller does not hold all permissions of is refused (403), and so is demoting the last active owner (409).
+    /// The new predefined role replaces the one the user held directly; custom roles are untouched. Moving a permission
+    /// the caller's key does not hold is refused (403, the permission-flow rule), and so is demoting the last active
+    /// owner (409).
     public func modifyUser(id: Identifier, _ changes: UserChanges, by caller: Caller? = nil) async throws -> User {
         var predefined: PredefinedRole?
         if let name = changes.role {
@@ -66,7 +67,6 @@ extension Organization {
                 predefined = named
             }
             if let predefined, predefined != user.role {
-                try await Self.refuseUnlessCallerHolds(try await tx.role(predefined: predefined), caller: caller, in: tx)
                 if predefined != .owner { try await Self.refuseRemovingLastOwner(user, in: tx) }
                 if try await Self.setPredefinedRole(predefined, of: user.id, in: tx) {
                     changed.append(("role", .string(predefined.rawValue)))
@@ -84,11 +84,12 @@ extension Organization {
         }
     }
 
-    /// Deletes a user with its group memberships, role assignments and admin keys, in one transaction; refused for
-    /// the last active owner (409 `last_owner`).
+    /// Deletes a user with its group memberships, role assignments and admin keys (each key with its `api_key.deleted`
+    /// event), in one transaction; refused for the last active owner (409 `last_owner`) and by the permission-flow rule.
     public func deleteUser(id: Identifier, by caller: Caller? = nil) async throws {
         try await withAuditedTransaction(by: caller) { tx, audit in
             try await Self.refuseRemovingLastOwner(try await tx.user(id: id), in: tx)
+            try await Self.deleteKeys(of: id, in: tx, audit: audit)
             try await tx.deleteUser(id: id)
             try await audit.record(.userDeleted, on: id)
         }

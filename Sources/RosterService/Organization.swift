@@ -2,14 +2,22 @@ import Foundation
 import RosterModel
 import RosterStore
 
-/// Who is making a request: the admin key and the user it belongs to.
+/// Who is making a request: the admin key, the user it belongs to, and the permissions the key is limited to.
 public struct Caller: Sendable, Equatable {
     public let userID: Identifier
     public let keyID: Identifier
+    /// The key's scopes; nil for a key that may use every permission of its user.
+    public let scopes: Set<String>?
 
-    public init(userID: Identifier, keyID: Identifier) {
+    public init(userID: Identifier, keyID: Identifier, scopes: Set<String>? = nil) {
         self.userID = userID
         self.keyID = keyID
+        self.scopes = scopes
+    }
+
+    /// The caller presenting `key`.
+    init(_ key: AdminKey) {
+        self.init(userID: key.ownerID, keyID: key.id, scopes: key.scopes.map(Set.init))
     }
 }
 

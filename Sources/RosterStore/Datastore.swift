@@ -17,7 +17,7 @@ public protocol UserStore: Sendable {
     func updateUser(_ user: User) async throws
     /// Deletes the user with its group memberships, role assignments and admin keys. Throws `notFound`.
     func deleteUser(id: Identifier) async throws
-    /// The earliest user holding the predefined `owner` role directly, or nil.
+    /// The earliest active user holding the predefined `owner` role directly, or nil.
     func firstOwner() async throws -> User?
     /// How many active users hold the predefined `owner` role directly.
     func activeOwnerCount() async throws -> Int
@@ -109,6 +109,11 @@ public protocol AssignmentStore: Sendable {
     func roles(ofUser userID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole>
     /// The role as the user holds it, with every source, or nil when the user holds it in no way.
     func assignedRole(_ roleID: Identifier, user userID: Identifier) async throws -> AssignedRole?
+    /// Every role of every scope (the organization and each project) the user holds, directly or through its
+    /// groups, once each, by role identifier.
+    func allRoles(ofUser userID: Identifier) async throws -> [Role]
+    /// The users holding the role directly or through a group, once each, by user identifier.
+    func holders(ofRole roleID: Identifier) async throws -> [Identifier]
 }
 
 /// Admin API keys, stored by the hash of their secret.
@@ -124,6 +129,10 @@ public protocol AdminKeyStore: Sendable {
     func key(id: Identifier) async throws -> AdminKey
     /// Every key of every user, expired ones included, paged by identifier.
     func keys(page: PageRequest) async throws -> Page<AdminKey>
+    /// The keys belonging to the user, by identifier.
+    func keys(ownerID: Identifier) async throws -> [AdminKey]
+    /// Saves the owner, name, scopes and expiry of an existing key. Throws `notFound` for an unknown key or owner.
+    func updateKey(_ key: AdminKey) async throws
     /// Deletes the key; it authenticates nothing afterwards. Throws `notFound`.
     func deleteKey(id: Identifier) async throws
     /// Records when each key was last used, in one write for all of them rather than one per key: a key's

@@ -46,6 +46,8 @@ public protocol ServiceAccountStore: Sendable {
     func insertServiceAccount(_ account: ServiceAccount, key: (key: ServiceAccountKey, secretHash: [UInt8])?) async throws
     /// Throws `notFound(.serviceAccount, id)` when there is no such account in that project.
     func serviceAccount(id: Identifier, projectID: Identifier) async throws -> ServiceAccount
+    /// The service account with `id`, in whichever project it is. Throws `notFound(.serviceAccount, id)`.
+    func serviceAccount(id: Identifier) async throws -> ServiceAccount
     /// The project's service accounts, paged by identifier.
     func serviceAccounts(projectID: Identifier, page: PageRequest) async throws -> Page<ServiceAccount>
     /// Saves the name and role of an existing account. Throws `notFound`.

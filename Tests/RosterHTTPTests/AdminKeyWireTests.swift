@@ -28,7 +28,8 @@ import Testing
             #expect(secret.hasPrefix("sk-admin-"))
             #expect(key["object"] as? String == "organization.admin_api_key")
             #expect(key["name"] as? String == "CI key")
-            #expect(key["redacted_value"] as? String == String(secret.prefix(13)) + "..." + String(secret.suffix(4)))
+            #expect(key["redacted_value"] as? String == "sk-admin-..." + String(secret.suffix(4)))
+            expectNull(key, "scopes")
             #expect(key["created_at"] is Int)
             expectNull(key, "expires_at")
             expectNull(key, "last_used_at")
@@ -172,19 +173,27 @@ import Testing
         }
     }
 
-    @Test("a key of a user deactivated over SCIM answers 401 saying so")
+    @Test("deactivating a user over SCIM deletes its keys for good; reactivating gives back roles, not keys")
     func deactivatedOwnerIsRefused() async throws {
         try await Fixture.run { api in
             let userID = try await api.createSCIMUser(userName: "dee@example.com")
             let dees = try await api.organization.createAdminKey(
                 name: "Dee's", expiresInSeconds: nil, by: Caller(userID: Identifier(trusted: userID), keyID: .make(.adminKey)))
-            #expect(try await api.send(.get, "/v1/organization/admin_api_keys", key: dees.secret).status == .ok)
+            #expect(try await api.send(.get, "/v1/organization/groups", key: dees.secret).status == .ok)
             let patched = try await api.scim(.patch, "/Users/\(userID)", SCIM.patch(#"{"op": "replace", "path": "active", "value": false}"#))
             #expect(patched.status == .ok, "\(patched.text)")
-            let error = try expectError(
-                try await api.send(.get, "/v1/organization/admin_api_keys", key: dees.secret), .unauthorized, param: nil,
-                code: "owner_deactivated")
-            #expect(message(error).contains("deactivated"))
+            try expectError(
+                try await api.send(.get, "/v1/organization/groups", key: dees.secret), .unauthorized, param: nil,
+                code: "invalid_api_key")
+            let keys = try await api.expectOK(api.get("/v1/organization/admin_api_keys?limit=100"))
+            #expect(try keys.ids().contains(dees.key.key.id.rawValue) == false)
+            let events = try await api.expectOK(api.get("/v1/organization/audit_logs?event_types[]=api_key.deleted"))
+            #expect(try events.items().contains { $0["api_key.deleted"].flatMap { ($0 as? [String: Any])?["id"] as? String } == dees.key.key.id.rawValue })
+            try await api.expectOK(
+                api.scim(.patch, "/Users/\(userID)", SCIM.patch(#"{"op": "replace", "path": "active", "value": true}"#)))
+            try expectError(
+                try await api.send(.get, "/v1/organization/groups", key: dees.secret), .unauthorized, param: nil,
+                code: "invalid_api_key")
         }
     }
 

@@ -13,7 +13,7 @@ extension Organization {
             try await Self.refuseTakenUserName(fields.userName, except: nil, in: tx)
             let user = User(
                 id: .make(.user), email: fields.email, name: fields.name, addedAt: timestamp, role: .reader,
-                isSCIMManaged: true, userName: fields.userName, externalID: fields.externalID, isActive: fields.active)
+                isSCIMManaged: true, userName: fields.userName, externalID: fields.externalID, isActive: fields.active ?? true)
             try await tx.insertUser(user)
             try await tx.setSCIMAttributes(fields.attributes, ofUser: user.id)
             try await audit.recordUserAdded(user)
@@ -61,6 +61,7 @@ extension Organization {
             let user = try await Self.scimExistingUser(userID, in: tx)
             try request.checkPrecondition(version: user.version)
             try await Self.refuseRemovingLastOwner(user, in: tx)
+            try await Self.deleteKeys(of: userID, in: tx, audit: audit)
             try await tx.deleteUser(id: userID)
             try await audit.record(.userDeleted, on: userID)
         }
@@ -105,16 +106,18 @@ extension Organization {
     /// `user.updated` naming the fields that changed.
     private func save(_ fields: SCIMUserFields, over existing: User, in tx: any StoreTransaction, audit: AuditTrail) async throws {
         try await Self.refuseTakenUserName(fields.userName, except: existing.id, in: tx)
-        if !fields.active { try await Self.refuseRemovingLastOwner(existing, in: tx) }
+        let active = fields.active ?? existing.isActive
+        if !active { try await Self.refuseRemovingLastOwner(existing, in: tx) }
         var user = existing
         user.userName = fields.userName
         user.email = fields.email
         user.name = fields.name
         user.externalID = fields.externalID
-        user.isActive = fields.active
+        user.isActive = active
         user.isSCIMManaged = true
         user.updatedAt = now()
         try await tx.updateUser(user)
+        if existing.isActive, !active { try await Self.deleteKeys(of: user.id, in: tx, audit: audit) }
         try await tx.setSCIMAttributes(fields.attributes, ofUser: user.id)
         var changes: [(String, JSON)] = []
         if user.userName != existing.userName { changes.append(("user_name", .string(user.userName))) }

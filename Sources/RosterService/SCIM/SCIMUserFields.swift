@@ -11,7 +11,8 @@ struct SCIMUserFields {
     var email: String?
     /// The organization name: `displayName`, else `name.formatted`, else given and family names, else `userName`.
     var name: String
-    var active: Bool
+    /// Nil when the document leaves `active` out: a new user is active, an existing one stays as it is.
+    var active: Bool?
     var externalID: String?
     /// Every other attribute the document carries (name, emails, phone numbers, the enterprise extension…),
     /// kept as sent so the identity provider reads back what it wrote. Never the password.
@@ -41,10 +42,12 @@ struct SCIMUserFields {
             givenAndFamily, userName,
         ]
         self.name = candidates.compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty } ?? userName
-        guard let active = Self.bool(document[member: "active"] ?? .bool(true)) else {
-            throw SCIMError.invalidValue("'active' must be a boolean.")
+        if let sent = document[member: "active"], sent != .null {
+            guard let active = Self.bool(sent) else { throw SCIMError.invalidValue("'active' must be a boolean.") }
+            self.active = active
+        } else {
+            self.active = nil
         }
-        self.active = active
         self.externalID = document[member: "externalId"]?.stringValue
         self.attributes = .object(members.filter { !Self.managed.contains($0.0.lowercased()) && $0.1 != .null })
     }

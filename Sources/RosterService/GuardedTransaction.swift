@@ -1,0 +1,185 @@
+import RosterModel
+import RosterStore
+
+/// A write transaction that keeps the permission-flow rule: every write that can change what a principal holds tells
+/// `flow` which principals, before it runs. Reads, and writes that move no permission, pass straight through.
+///
+/// Every use case writes through this type (`Organization.withAuditedTransaction`), so the rule holds for every
+/// path, present and future: a new store write that can move permissions belongs among the overrides below.
+struct GuardedTransaction: StoreTransaction {
+    let base: any StoreTransaction
+    let flow: PermissionFlow
+
+    /// The users a role assignment to `principal` reaches: the user, or the group's members.
+    private func members(of principal: Principal) async throws -> [PermissionFlow.Principal] {
+        switch principal {
+        case .user(let id): [.user(id)]
+        case .group(let id): try await base.allMembers(groupID: id).map { .user($0.id) }
+        }
+    }
+
+    // MARK: Writes that can move permissions
+
+    func insertUser(_ user: User) async throws {
+        try await flow.willCreate(.user(user.id))
+        try await base.insertUser(user)
+    }
+
+    func updateUser(_ user: User) async throws {
+        try await flow.willChange([.user(user.id)])
+        try await base.updateUser(user)
+    }
+
+    func deleteUser(id: Identifier) async throws {
+        try await flow.willChange([.user(id)])
+        try await base.deleteUser(id: id)
+    }
+
+    func deleteGroup(id: Identifier) async throws {
+        try await flow.willChange(try await members(of: .group(id)))
+        try await base.deleteGroup(id: id)
+    }
+
+    func addMember(groupID: Identifier, userID: Identifier) async throws -> Bool {
+        try await flow.willChange([.user(userID)])
+        return try await base.addMember(groupID: groupID, userID: userID)
+    }
+
+    func removeMember(groupID: Identifier, userID: Identifier) async throws -> Bool {
+        try await flow.willChange([.user(userID)])
+        return try await base.removeMember(groupID: groupID, userID: userID)
+    }
+
+    func updateRole(_ role: Role) async throws {
+        try await flow.willChange(try await base.holders(ofRole: role.id).map { .user($0) })
+        try await base.updateRole(role)
+    }
+
+    func deleteRole(id: Identifier) async throws {
+        try await flow.willChange(try await base.holders(ofRole: id).map { .user($0) })
+        try await base.deleteRole(id: id)
+    }
+
+    func assign(roleID: Identifier, to principal: Principal) async throws -> Bool {
+        try await flow.willChange(try await members(of: principal))
+        return try await base.assign(roleID: roleID, to: principal)
+    }
+
+    func unassign(roleID: Identifier, from principal: Principal) async throws -> Bool {
+        try await flow.willChange(try await members(of: principal))
+        return try await base.unassign(roleID: roleID, from: principal)
+    }
+
+    func insertKey(_ key: AdminKey, secretHash: [UInt8]) async throws {
+        try await flow.willCreate(.key(key.id))
+        try await base.insertKey(key, secretHash: secretHash)
+    }
+
+    func updateKey(_ key: AdminKey) async throws {
+        try await flow.willChange([.key(key.id)])
+        try await base.updateKey(key)
+    }
+
+    func deleteKey(id: Identifier) async throws {
+        try await flow.willChange([.key(id)])
+        try await base.deleteKey(id: id)
+    }
+
+    func removeProjectRoleAssignments(projectID: Identifier, from principal: Principal) async throws {
+        try await flow.willChange(try await members(of: principal))
+        try await base.removeProjectRoleAssignments(projectID: projectID, from: principal)
+    }
+
+    func insertServiceAccount(_ account: ServiceAccount, key: (key: ServiceAccountKey, secretHash: [UInt8])?) async throws {
+        try await flow.willCreate(.serviceAccount(account.id))
+        try await base.insertServiceAccount(account, key: key)
+    }
+
+    func updateServiceAccount(_ account: ServiceAccount) async throws {
+        try await flow.willChange([.serviceAccount(account.id)])
+        try await base.updateServiceAccount(account)
+    }
+
+    func deleteServiceAccount(id: Identifier) async throws {
+        try await flow.willChange([.serviceAccount(id)])
+        try await base.deleteServiceAccount(id: id)
+    }
+
+    func markInviteAccepted(id: Identifier, at time: Int) async throws {
+        let invite = try await base.invite(id: id)
+        if let user = try await base.user(email: invite.email) {
+            await flow.willAccept(invite, by: user.id)
+        }
+        try await base.markInviteAccepted(id: id, at: time)
+    }
+
+    // MARK: Everything else
+
+    func user(id: Identifier) async throws -> User { try await base.user(id: id) }
+    func user(email: String) async throws -> User? { try await base.user(email: email) }
+    func users(emails: [String]?, includeInactive: Bool, page: PageRequest) async throws -> Page<User> { try await base.users(emails: emails, includeInactive: includeInactive, page: page) }
+    func firstOwner() async throws -> User? { try await base.firstOwner() }
+    func activeOwnerCount() async throws -> Int { try await base.activeOwnerCount() }
+    func user(userName: String) async throws -> User? { try await base.user(userName: userName) }
+    func users(externalID: String) async throws -> [User] { try await base.users(externalID: externalID) }
+    func userCount() async throws -> Int { try await base.userCount() }
+    func users(offset: Int, limit: Int) async throws -> [User] { try await base.users(offset: offset, limit: limit) }
+    func scimAttributes(ofUsers ids: [Identifier]) async throws -> [Identifier: JSON] { try await base.scimAttributes(ofUsers: ids) }
+    func setSCIMAttributes(_ attributes: JSON?, ofUser id: Identifier) async throws { try await base.setSCIMAttributes(attributes, ofUser: id) }
+    func insertGroup(_ group: Group) async throws { try await base.insertGroup(group) }
+    func group(id: Identifier) async throws -> Group { try await base.group(id: id) }
+    func group(name: String) async throws -> Group? { try await base.group(name: name) }
+    func groups(page: PageRequest) async throws -> Page<Group> { try await base.groups(page: page) }
+    func updateGroup(_ group: Group) async throws { try await base.updateGroup(group) }
+    func isMember(groupID: Identifier, userID: Identifier) async throws -> Bool { try await base.isMember(groupID: groupID, userID: userID) }
+    func members(groupID: Identifier, page: PageRequest) async throws -> Page<User> { try await base.members(groupID: groupID, page: page) }
+    func allMembers(groupID: Identifier) async throws -> [User] { try await base.allMembers(groupID: groupID) }
+    func groups(ofUser userID: Identifier) async throws -> [Group] { try await base.groups(ofUser: userID) }
+    func members(ofGroups groupIDs: [Identifier]) async throws -> [Identifier: [User]] { try await base.members(ofGroups: groupIDs) }
+    func groups(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [Group]] { try await base.groups(ofUsers: userIDs) }
+    func groupCount() async throws -> Int { try await base.groupCount() }
+    func groups(offset: Int, limit: Int) async throws -> [Group] { try await base.groups(offset: offset, limit: limit) }
+    func groups(externalID: String) async throws -> [Group] { try await base.groups(externalID: externalID) }
+    func insertRole(_ role: Role) async throws { try await base.insertRole(role) }
+    func role(id: Identifier) async throws -> Role { try await base.role(id: id) }
+    func role(name: String, scope: RoleScope) async throws -> Role? { try await base.role(name: name, scope: scope) }
+    func role(predefined: PredefinedRole) async throws -> Role { try await base.role(predefined: predefined) }
+    func roles(scope: RoleScope, page: PageRequest) async throws -> Page<Role> { try await base.roles(scope: scope, page: page) }
+    func isAssigned(roleID: Identifier, to principal: Principal) async throws -> Bool { try await base.isAssigned(roleID: roleID, to: principal) }
+    func roles(ofGroup groupID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole> { try await base.roles(ofGroup: groupID, scope: scope, page: page) }
+    func roles(ofUser userID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole> { try await base.roles(ofUser: userID, scope: scope, page: page) }
+    func assignedRole(_ roleID: Identifier, user userID: Identifier) async throws -> AssignedRole? { try await base.assignedRole(roleID, user: userID) }
+    func allRoles(ofUser userID: Identifier) async throws -> [Role] { try await base.allRoles(ofUser: userID) }
+    func holders(ofRole roleID: Identifier) async throws -> [Identifier] { try await base.holders(ofRole: roleID) }
+    func key(secretHash: [UInt8]) async throws -> (key: AdminKey, storedHash: [UInt8])? { try await base.key(secretHash: secretHash) }
+    func keyCount() async throws -> Int { try await base.keyCount() }
+    func key(id: Identifier) async throws -> AdminKey { try await base.key(id: id) }
+    func keys(page: PageRequest) async throws -> Page<AdminKey> { try await base.keys(page: page) }
+    func keys(ownerID: Identifier) async throws -> [AdminKey] { try await base.keys(ownerID: ownerID) }
+    func recordKeyUse(_ lastUsed: [Identifier: Int]) async throws { try await base.recordKeyUse(lastUsed) }
+    func insertProject(_ project: Project) async throws { try await base.insertProject(project) }
+    func project(id: Identifier) async throws -> Project { try await base.project(id: id) }
+    func projects(includeArchived: Bool, page: PageRequest) async throws -> Page<Project> { try await base.projects(includeArchived: includeArchived, page: page) }
+    func updateProject(_ project: Project) async throws { try await base.updateProject(project) }
+    func addProjectMember(projectID: Identifier, userID: Identifier, addedAt: Int) async throws -> Bool { try await base.addProjectMember(projectID: projectID, userID: userID, addedAt: addedAt) }
+    func removeProjectMember(projectID: Identifier, userID: Identifier) async throws -> Bool { try await base.removeProjectMember(projectID: projectID, userID: userID) }
+    func projectMember(projectID: Identifier, userID: Identifier) async throws -> ProjectMember? { try await base.projectMember(projectID: projectID, userID: userID) }
+    func projectMembers(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectMember> { try await base.projectMembers(projectID: projectID, page: page) }
+    func projects(ofUser userID: Identifier) async throws -> [(project: Project, role: PredefinedProjectRole?)] { try await base.projects(ofUser: userID) }
+    func projects(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [(project: Project, role: PredefinedProjectRole?)]] { try await base.projects(ofUsers: userIDs) }
+    func addProjectGroup(projectID: Identifier, groupID: Identifier, createdAt: Int) async throws -> Bool { try await base.addProjectGroup(projectID: projectID, groupID: groupID, createdAt: createdAt) }
+    func removeProjectGroup(projectID: Identifier, groupID: Identifier) async throws -> Bool { try await base.removeProjectGroup(projectID: projectID, groupID: groupID) }
+    func projectGroup(projectID: Identifier, groupID: Identifier) async throws -> ProjectGroup? { try await base.projectGroup(projectID: projectID, groupID: groupID) }
+    func projectGroups(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectGroup> { try await base.projectGroups(projectID: projectID, page: page) }
+    func hasGroupAccess(projectID: Identifier, userID: Identifier) async throws -> Bool { try await base.hasGroupAccess(projectID: projectID, userID: userID) }
+    func serviceAccount(id: Identifier, projectID: Identifier) async throws -> ServiceAccount { try await base.serviceAccount(id: id, projectID: projectID) }
+    func serviceAccount(id: Identifier) async throws -> ServiceAccount { try await base.serviceAccount(id: id) }
+    func serviceAccounts(projectID: Identifier, page: PageRequest) async throws -> Page<ServiceAccount> { try await base.serviceAccounts(projectID: projectID, page: page) }
+    func insertInvite(_ invite: Invite) async throws { try await base.insertInvite(invite) }
+    func invite(id: Identifier) async throws -> Invite { try await base.invite(id: id) }
+    func invites(page: PageRequest) async throws -> Page<Invite> { try await base.invites(page: page) }
+    func deleteInvite(id: Identifier) async throws { try await base.deleteInvite(id: id) }
+    func unacceptedInvites(email: String) async throws -> [Invite] { try await base.unacceptedInvites(email: email) }
+    func appendAuditEvent(_ event: AuditEvent) async throws { try await base.appendAuditEvent(event) }
+    func auditEvents(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent> { try await base.auditEvents(filter, page: page) }
+}
