@@ -36,7 +36,7 @@ actor PermissionFlow {
     private var callerHoldings: Holdings?
     /// What each touched principal held before the transaction first touched it.
     private var before: [Principal: Holdings] = [:]
-    /// The order principals were touched in, so refusals name the first.
+    /// The order principals were touched in.
     private var touched: [Principal] = []
     /// Users created in this transaction whose accepted invites grant them what the inviter gave.
     private var invited: [Identifier: Holdings] = [:]
@@ -90,7 +90,9 @@ actor PermissionFlow {
     func verify() async throws {
         guard !touched.isEmpty else { return }
         let caller = try await callerHolds()
-        for principal in touched {
+        // Users first: a refusal names the person a change reaches before the keys that change with them.
+        let ordered = touched.filter { if case .user = $0 { true } else { false } } + touched.filter { if case .user = $0 { false } else { true } }
+        for principal in ordered {
             guard let old = before[principal] else { continue }
             let new = try await Self.holdings(of: principal, in: base, at: time)
             guard old != new else { continue }

@@ -37,6 +37,11 @@ extension Fixture {
         return holder
     }
 
+    /// The caller presenting the start-up owner's key.
+    func ownerCaller() async throws -> Caller {
+        try await organization.authenticate(secret: Fixture.key)
+    }
+
     /// Creates a project through the API and returns its id.
     func createProject(_ name: String) async throws -> String {
         let reply = try await post("/v1/organization/projects", #"{"name": "\#(name)"}"#)
