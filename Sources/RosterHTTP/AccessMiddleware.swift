@@ -8,11 +8,43 @@ import RosterService
 /// missing permission is a 403 (`missing_permission`) naming it, and a route missing from the table is refused. Both
 /// are answered in the envelope of the API the path belongs to. The key, its user and the decision come from one read
 /// of the store.
+///
+/// Failed authentications are throttled per client address (`FailedAuthenticationThrottle`): past the budget, a 429
+/// `rate_limit_exceeded` with `Retry-After`.
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = RosterRequestContext
     let organization: Organization
+    let settings: HTTPSettings
+    let throttle: FailedAuthenticationThrottle
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let address = settings.clientAddress(for: request.head, peer: context.peerAddress)
+        guard let header = request.headers[.authorization] else { return try await checked(request, context: context, next: next) }
+        let fingerprint = Organization.keyFingerprint(header)
+        if let seconds = throttle.refusal(address: address, fingerprint: fingerprint) {
+            var response = APIError(
+                .tooManyRequests,
+                "Too many requests with invalid API keys came from your address; try again in \(seconds) seconds.",
+                code: "rate_limit_exceeded", type: "requests"
+            ).response(forPath: request.uri.path)
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        }
+        do {
+            let response = try await checked(request, context: context, next: next)
+            throttle.noteSuccess(address: address, fingerprint: fingerprint)
+            return response
+        } catch let error as ServiceError where error.kind == .unauthenticated {
+            throttle.noteFailure(address: address)
+            throw error
+        } catch let error as APIError where error.status == .unauthorized {
+            throttle.noteFailure(address: address)
+            throw error
+        }
+    }
+
+    /// Authenticates and authorizes the request, then runs the route.
+    private func checked(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
             throw APIError(
                 .unauthorized,

@@ -7,17 +7,25 @@ import RosterService
 /// Builds the application `roster serve` runs: Roster's router, served as `configuration` says, together with the
 /// background services the organization needs (`KeyUseFlusher`), which start and stop with the server.
 public func buildApplication(
-    organization: Organization, configuration: ApplicationConfiguration, logger: Logger
+    organization: Organization, settings: HTTPSettings, configuration: ApplicationConfiguration, logger: Logger
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(organization: organization), configuration: configuration,
+        responder: buildResponder(organization: organization, settings: settings), configuration: configuration,
         services: [KeyUseFlusher(organization: organization, logger: logger)], logger: logger)
+}
+
+/// Roster's router as the responder `roster serve` and the handler tests run: every route, and `HEAD` answered
+/// wherever `GET` is.
+public func buildResponder(organization: Organization, settings: HTTPSettings = HTTPSettings()) -> some HTTPResponder<RosterRequestContext> {
+    HeadResponder(base: buildRouter(organization: organization, settings: settings).buildResponder())
 }
 
 /// Builds Roster's router: the shared entry point of `roster serve` and the handler tests.
 /// - Parameter answerWrongMethods: add the routes that answer 405 for a known path asked with another method
 ///   (on by default; off only to list the routes Roster really serves).
-public func buildRouter(organization: Organization, answerWrongMethods: Bool = true) -> Router<RosterRequestContext> {
+public func buildRouter(
+    organization: Organization, settings: HTTPSettings = HTTPSettings(), answerWrongMethods: Bool = true
+) -> Router<RosterRequestContext> {
     let router = Router(context: RosterRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.get("healthz") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ok\n"))) }
@@ -25,8 +33,10 @@ public func buildRouter(organization: Organization, answerWrongMethods: Bool = t
         Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(string: OpenAPIDocument.text)))
     }
     /// A group whose routes need a key whose user holds what `OperationPermissions` says each route needs.
+    let throttle = FailedAuthenticationThrottle(
+        perMinute: settings.failedAuthenticationsPerMinute, clock: { Date().timeIntervalSince1970 })
     func guarded(_ path: RouterPath) -> RouterGroup<RosterRequestContext> {
-        router.group(path).add(middleware: AccessMiddleware(organization: organization))
+        router.group(path).add(middleware: AccessMiddleware(organization: organization, settings: settings, throttle: throttle))
     }
     let api = guarded("v1/organization")
     GroupsController(organization: organization).addRoutes(to: api)
@@ -40,20 +50,22 @@ public func buildRouter(organization: Organization, answerWrongMethods: Bool = t
     let projectAPI = guarded("v1/projects")
     ProjectRolesController(organization: organization).addRoutes(to: projectAPI)
     let scim = guarded("scim/v2")
-    SCIMController(organization: organization).addRoutes(to: scim)
+    SCIMController(organization: organization, settings: settings).addRoutes(to: scim)
     if answerWrongMethods { addMethodNotAllowed(to: router) }
     return router
 }
 
 /// Answers 405, naming the allowed methods, for a known path asked with a method it does not serve.
 private func addMethodNotAllowed(to router: Router<RosterRequestContext>) {
-    let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+    let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options]
     var allowed: [String: (path: RouterPath, methods: Set<HTTPRequest.Method>)] = [:]
     for route in router.routes {
         allowed[route.path.description, default: (route.path, [])].methods.insert(route.method)
     }
     for (path, served) in allowed.values {
-        let allowHeader = methods.filter(served.contains).map(\.rawValue).joined(separator: ", ")
+        var allowedMethods = methods.filter(served.contains).map(\.rawValue)
+        if served.contains(.get) { allowedMethods.insert("HEAD", at: 1) }
+        let allowHeader = allowedMethods.joined(separator: ", ")
         for method in methods where !served.contains(method) {
             router.on(path, method: method) { request, _ -> Response in
                 var response = APIError(

@@ -92,15 +92,30 @@ extension Request {
         return roleID
     }
 
-    /// The JSON body decoded as `Body`. Malformed JSON, a missing or mistyped field is a 400 whose `param`
-    /// names the field; a body over the context's limit is a 413.
+    /// The JSON body decoded as `Body`. Malformed JSON (strictly: invalid UTF-8 and trailing commas included), a
+    /// missing or mistyped field is a 400 whose `param` names the field; so is a string with a control character
+    /// other than tab and line breaks, or longer than `Validation.maximumTextLength` Unicode scalars. A body over the
+    /// context's limit is a 413.
     func decode<Body: Decodable>(_ type: Body.Type, context: some RequestContext) async throws -> Body {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else {
             throw APIError.invalid("The request needs a JSON body.", param: nil, code: "invalid_json")
         }
+        let data = Data(buffer: buffer)
+        let parsed: JSON
         do {
-            return try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+            parsed = try JSON.parse(data)
+        } catch {
+            throw APIError.invalid(
+                "We could not parse the JSON body of your request. Send valid JSON with 'Content-Type: application/json'.",
+                param: nil, code: "invalid_json")
+        }
+        if let path = Validation.firstUnacceptableString(in: parsed) {
+            throw APIError.invalid(
+                "'\(path)' must be at most \(Validation.maximumTextLength) characters with no control characters.", param: path)
+        }
+        do {
+            return try JSONDecoder().decode(Body.self, from: data)
         } catch let error as DecodingError {
             throw Self.apiError(error)
         }

@@ -6,9 +6,12 @@ public struct RosterRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated caller; nil only on the routes that need no key (`/healthz`, `/openapi.yaml`).
     public var caller: Caller?
+    /// The address of the peer that sent the request (a proxy's, behind one), when the channel knows it.
+    public let peerAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Request bodies over 1 MiB are refused with 413.

@@ -85,7 +85,8 @@ public enum JSON: Equatable, Sendable, ExpressibleByStringLiteral, ExpressibleBy
 
 extension JSON {
     /// Parses JSON text (any top-level value), keeping object members in the order they were written.
-    /// Throws `JSON.SyntaxError` for anything that is not JSON, or nests deeper than 128 levels.
+    /// Throws `JSON.SyntaxError` for anything that is not JSON (invalid UTF-8 in a string included), or nests deeper
+    /// than 128 levels.
     public static func parse(_ data: Data) throws -> JSON {
         var parser = Parser(bytes: Array(data))
         parser.skipWhitespace()
@@ -182,8 +183,9 @@ extension JSON {
             index += 1
             var scalars = String.UnicodeScalarView()
             var run: [UInt8] = []
-            func flush() {
-                scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
+            func flush() throws {
+                guard let text = String(validating: run, as: UTF8.self) else { throw fail() }
+                scalars.append(contentsOf: text.unicodeScalars)
                 run.removeAll(keepingCapacity: true)
             }
             while index < bytes.count {
@@ -191,10 +193,10 @@ extension JSON {
                 switch byte {
                 case UInt8(ascii: "\""):
                     index += 1
-                    flush()
+                    try flush()
                     return String(scalars)
                 case UInt8(ascii: "\\"):
-                    flush()
+                    try flush()
                     index += 1
                     guard index < bytes.count else { throw fail() }
                     let escape = bytes[index]

@@ -1,15 +1,58 @@
 import Foundation
 
-/// Rules on names and permission lists shared by every way into Roster (Admin API, import).
+/// Rules on names, text and permission lists shared by every way into Roster (Admin API, SCIM, import).
 public enum Validation {
-    /// The longest group or role name accepted.
+    /// The longest name accepted (users, groups, roles, projects, service accounts, SCIM `userName` and
+    /// `displayName`), in Unicode scalars, as the reference's `maxLength`.
     public static let maximumNameLength = 255
 
-    /// A name with surrounding white space removed, or nil when nothing is left or it is too long.
+    /// The longest email address accepted, in Unicode scalars.
+    public static let maximumEmailLength = 254
+
+    /// The longest free text accepted (a role's description, any other SCIM string), in Unicode scalars.
+    public static let maximumTextLength = 1024
+
+    /// A name with surrounding white space removed, or nil when nothing is left, it is longer than
+    /// `maximumNameLength` Unicode scalars, or it holds a control character (NUL, a line break, …).
     public static func name(_ raw: String) -> String? {
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= maximumNameLength else { return nil }
+        guard !trimmed.isEmpty, trimmed.unicodeScalars.count <= maximumNameLength, !hasControlCharacter(trimmed) else { return nil }
         return trimmed
+    }
+
+    /// Whether `text` holds a control character (Unicode general category Cc: NUL, tab, line breaks, DEL, C1).
+    public static func hasControlCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// Whether `text` is acceptable free text: at most `maximum` Unicode scalars and no control character but tab,
+    /// line feed and carriage return.
+    public static func isText(_ text: String, maximum: Int = maximumTextLength) -> Bool {
+        text.unicodeScalars.count <= maximum
+            && !text.unicodeScalars.contains { $0.properties.generalCategory == .control && !["\t", "\n", "\r"].contains($0) }
+    }
+
+    /// The first string in `value` (members' names included) that is not acceptable free text, with its path, or
+    /// nil when every string is.
+    public static func firstUnacceptableString(in value: JSON, path: String = "", maximum: Int = maximumTextLength) -> String? {
+        switch value {
+        case .string(let text):
+            return isText(text, maximum: maximum) ? nil : (path.isEmpty ? "the body" : path)
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                if let found = firstUnacceptableString(in: element, path: "\(path)[\(index)]", maximum: maximum) { return found }
+            }
+            return nil
+        case .object(let members):
+            for (name, member) in members {
+                let memberPath = path.isEmpty ? name : "\(path).\(name)"
+                if !isText(name, maximum: maximum) { return memberPath }
+                if let found = firstUnacceptableString(in: member, path: memberPath, maximum: maximum) { return found }
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 
     /// The sorted, de-duplicated permissions, or the first permission that is not in the organization catalogue.
@@ -36,13 +79,16 @@ public enum Validation {
 
     /// The form in which names and emails are compared for uniqueness: Unicode case folding, so that
     /// `Équipe` and `ÉQUIPE` (or `Straße` and `STRASSE`) are the same name.
+    /// Canonically equivalent text compares equal too: `café` composed and decomposed are one name (NFC).
     public static func comparisonKey(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive], locale: nil)
+        text.folding(options: [.caseInsensitive], locale: nil).precomposedStringWithCanonicalMapping
     }
 
-    /// Whether `email` looks like an address (something@something), which is all Roster checks.
+    /// Whether `email` looks like an address (something@something) of at most `maximumEmailLength` Unicode scalars,
+    /// with no white space or control character, which is all Roster checks.
     public static func isEmail(_ email: String) -> Bool {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !email.contains(where: \.isWhitespace)
+            && email.unicodeScalars.count <= maximumEmailLength && !hasControlCharacter(email)
     }
 }

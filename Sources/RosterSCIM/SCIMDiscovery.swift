@@ -11,10 +11,11 @@ public enum SCIMDiscovery {
 
     /// The `/ServiceProviderConfig` document (RFC 7643 §5). It claims only what Roster does: PATCH, filtering (up
     /// to `maxResults` resources a response) and ETags are supported. Bulk, sorting and password changes are not.
+    /// The limits on requests are announced under `limitsURN`.
     /// Authentication is a Roster admin API key sent as an OAuth bearer token.
     public static func serviceProviderConfig(baseURL: String) -> JSON {
         .object([
-            ("schemas", .array([.string(SCIMSchemas.serviceProviderConfigURN)])),
+            ("schemas", .array([.string(SCIMSchemas.serviceProviderConfigURN), .string(limitsURN)])),
             ("patch", .object([("supported", true)])),
             ("bulk", .object([("supported", false), ("maxOperations", 0), ("maxPayloadSize", 0)])),
             ("filter", .object([("supported", true), ("maxResults", .int(maxResults))])),
@@ -33,9 +34,22 @@ public enum SCIMDiscovery {
                     ])
                 ])
             ),
+            (
+                limitsURN,
+                .object([
+                    ("filterMaxLength", .int(SCIMFilter.maximumLength)), ("filterMaxConditions", .int(SCIMFilter.maximumConditions)),
+                    ("patchMaxOperations", .int(SCIMPatch.maximumOperations)), ("patchMaxValues", .int(SCIMPatch.maximumValues)),
+                    ("nameMaxLength", .int(Validation.maximumNameLength)), ("stringMaxLength", .int(Validation.maximumTextLength)),
+                ])
+            ),
             ("meta", meta(resourceType: "ServiceProviderConfig", location: root(baseURL) + "/ServiceProviderConfig")),
         ])
     }
+
+    /// Roster's extension of `ServiceProviderConfig` announcing the limits on requests: filter length and conditions,
+    /// PATCH operations and values, and string lengths (in Unicode scalars). Past them a request is a 400
+    /// (`invalidFilter`, `tooMany` or `invalidValue`).
+    public static let limitsURN = "urn:roster:params:scim:schemas:extension:limits:2.0:ServiceProviderConfig"
 
     /// Every resource type's document (RFC 7643 §6), in `SCIMResourceTypes.all` order. The array is bare; the
     /// caller wraps it in `listResponse` when answering `GET /ResourceTypes`.

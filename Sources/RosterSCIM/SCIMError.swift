@@ -21,6 +21,7 @@ public struct SCIMError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func invalidSyntax(_ detail: String) -> SCIMError { SCIMError(status: 400, scimType: "invalidSyntax", detail: detail) }
     public static func mutability(_ detail: String) -> SCIMError { SCIMError(status: 400, scimType: "mutability", detail: detail) }
     public static func uniqueness(_ detail: String) -> SCIMError { SCIMError(status: 409, scimType: "uniqueness", detail: detail) }
+    public static func tooMany(_ detail: String) -> SCIMError { SCIMError(status: 400, scimType: "tooMany", detail: detail) }
     public static func notFound(_ detail: String) -> SCIMError { SCIMError(status: 404, scimType: nil, detail: detail) }
     public static func preconditionFailed(_ detail: String) -> SCIMError { SCIMError(status: 412, scimType: nil, detail: detail) }
 }

@@ -5,7 +5,8 @@ extension SCIMFilter {
     /// `null` may be written in any case; `and` binds tighter than `or`; `not` must be followed by a parenthesised
     /// filter. Strings are double-quoted with JSON escapes (single quotes are tolerated); numbers are JSON numbers.
     /// Throws `invalidFilter`, naming where the text went wrong, for anything else, for nesting deeper than 32
-    /// levels, and for a value path inside a value path.
+    /// levels, for a value path inside a value path, and for a filter longer than `maximumLength` characters or with
+    /// more than `maximumConditions` conditions (`userName eq "x"` is one).
     public init(_ text: String) throws(SCIMError) {
         var parser = try FilterParser(text)
         self = try parser.parseWhole()
@@ -33,12 +34,21 @@ struct FilterParser {
 
     static let maximumDepth = 32
 
+    /// The longest filter text accepted, in Unicode scalars.
+    static let maximumLength = SCIMFilter.maximumLength
+
+    /// Conditions read so far; past `SCIMFilter.maximumConditions` the filter is refused.
+    private var conditions = 0
+
     private var tokens: [(token: Token, offset: Int)] = []
     private var position = 0
     private var depth = 0
     private var insideValuePath = false
 
     init(_ text: String) throws(SCIMError) {
+        guard text.unicodeScalars.count <= Self.maximumLength else {
+            throw .invalidFilter("the filter is longer than the \(Self.maximumLength) characters Roster accepts")
+        }
         let scalars = Array(text.unicodeScalars)
         var index = 0
         while index < scalars.count {
@@ -197,6 +207,10 @@ struct FilterParser {
     }
 
     private mutating func parseCondition(on path: SCIMAttributePath) throws(SCIMError) -> SCIMFilter {
+        conditions += 1
+        guard conditions <= SCIMFilter.maximumConditions else {
+            throw .invalidFilter("the filter has more than the \(SCIMFilter.maximumConditions) conditions Roster accepts")
+        }
         guard let (token, offset) = peek() else {
             throw .invalidFilter("the filter ends after '\(path)' where an operator was expected")
         }

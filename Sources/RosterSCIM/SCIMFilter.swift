@@ -12,6 +12,12 @@ public enum SCIMFilter: Sendable, Equatable {
         case eq, ne, co, sw, ew, gt, ge, lt, le
     }
 
+    /// The longest filter accepted, in Unicode scalars; `ServiceProviderConfig` announces it.
+    public static let maximumLength = 2000
+
+    /// The most conditions (`attr op value`, `attr pr`) one filter may have; `ServiceProviderConfig` announces it.
+    public static let maximumConditions = 50
+
     /// `attrPath op value`, with the value a JSON string, number, boolean or null.
     case comparison(SCIMAttributePath, ComparisonOperator, JSON)
     /// `attrPath pr`.

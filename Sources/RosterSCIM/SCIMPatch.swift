@@ -5,7 +5,8 @@ import RosterModel
 public enum SCIMPatch {
     /// The operations of a PatchOp request body. Throws `invalidSyntax` when the body is not an object, its
     /// `schemas` (when present) lacks `urn:ietf:params:scim:api:messages:2.0:PatchOp`, `Operations` (matched in
-    /// any case) is missing or not an array, or an operation is malformed (see `SCIMPatchOperation.init(_:)`).
+    /// any case) is missing or not an array, or an operation is malformed (see `SCIMPatchOperation.init(_:)`); throws
+    /// `tooMany` past `maximumOperations` operations or `maximumValues` values.
     public static func operations(in body: JSON) throws(SCIMError) -> [SCIMPatchOperation] {
         guard body.objectValue != nil else { throw .invalidSyntax("a PATCH body must be a JSON object") }
         if let schemas = body[member: "schemas"] {
@@ -17,9 +18,35 @@ public enum SCIMPatch {
         guard let elements = body[member: "Operations"]?.arrayValue else {
             throw .invalidSyntax("a PATCH body needs an 'Operations' array")
         }
+        guard elements.count <= maximumOperations else {
+            throw .tooMany("a PATCH may carry at most \(maximumOperations) operations; this one has \(elements.count)")
+        }
         var operations: [SCIMPatchOperation] = []
-        for element in elements { operations.append(try SCIMPatchOperation(element)) }
+        var values = 0
+        for element in elements {
+            let operation = try SCIMPatchOperation(element)
+            values += operation.value.map(Self.valueCount) ?? 0
+            guard values <= maximumValues else {
+                throw .tooMany("a PATCH may carry at most \(maximumValues) values in all; send the rest in another request")
+            }
+            operations.append(operation)
+        }
         return operations
+    }
+
+    /// The most operations one PATCH may carry; `ServiceProviderConfig` announces it.
+    public static let maximumOperations = 100
+
+    /// The most values (an array's elements each, any other value one) one PATCH may carry in all its operations;
+    /// `ServiceProviderConfig` announces it.
+    public static let maximumValues = 1000
+
+    private static func valueCount(_ value: JSON) -> Int {
+        switch value {
+        case .array(let elements): elements.count
+        case .object(let members): max(1, members.reduce(0) { $0 + ($1.1.arrayValue?.count ?? 1) })
+        default: 1
+        }
     }
 
     /// `resource` after `operations`, applied in order; nothing is applied when one throws.

@@ -93,13 +93,15 @@ struct SCIMPatcher {
         if attribute.multiValued {
             // `replace` adds to nothing, so that it too stores each entry once.
             var elements = op == .replace ? [] : current?.arrayValue ?? []
+            var entries = SCIMEntryIndex(elements, of: attribute)
             var touched: [Int] = []
             for new in coerced.arrayValue ?? [] {
-                if let index = elements.firstIndex(where: { SCIMValues.sameEntry($0, new, of: attribute) }) {
+                if let index = entries.first(sameAs: new, in: elements) {
                     if attribute.type == .complex { elements[index] = try Self.merge(new, into: elements[index], attribute) }
                     touched.append(index)
                 } else {
                     elements.append(new)
+                    entries.add(new, at: elements.count - 1)
                     touched.append(elements.count - 1)
                 }
             }
@@ -189,8 +191,9 @@ struct SCIMPatcher {
         if attribute.multiValued, let values, values != .null {
             try Self.checkRemovable(attribute, current: current)
             let named = try SCIMValues.coerce(values, to: attribute, keepReadOnly: true).arrayValue ?? []
+            let namedEntries = SCIMEntryIndex(named, of: attribute)
             let remaining = (current?.arrayValue ?? []).filter { element in
-                !named.contains { SCIMValues.sameEntry(element, $0, of: attribute) }
+                namedEntries.first(sameAs: element, in: named) == nil
             }
             self[attributeOf: path] = .array(remaining)
             return

@@ -76,3 +76,40 @@ enum SCIMValues {
             referenceTypes: attribute.referenceTypes, subAttributes: attribute.subAttributes)
     }
 }
+
+/// The values of a multi-valued attribute indexed by their `value`, so that finding the entry a new value names
+/// (`SCIMValues.sameEntry`) costs one lookup rather than a pass over every value: a PATCH adding many members to a
+/// large group stays linear.
+struct SCIMEntryIndex {
+    private let attribute: SCIMAttribute
+    private let caseExact: Bool
+    /// Whether `value`s can be compared by their text (not dates, whose forms differ).
+    private let keysByText: Bool
+    private var keyed: [String: [Int]] = [:]
+    /// Entries without a string `value`, compared one by one.
+    private var unkeyed: [Int] = []
+
+    init(_ elements: [JSON], of attribute: SCIMAttribute) {
+        self.attribute = attribute
+        let value = attribute.subAttribute("value")
+        caseExact = value?.caseExact ?? false
+        keysByText = value?.type != .dateTime
+        for (offset, element) in elements.enumerated() { add(element, at: offset) }
+    }
+
+    private func key(_ element: JSON) -> String? {
+        guard keysByText, let value = element[member: "value"]?.stringValue else { return nil }
+        return caseExact ? value : Validation.comparisonKey(value)
+    }
+
+    mutating func add(_ element: JSON, at offset: Int) {
+        if let key = key(element) { keyed[key, default: []].append(offset) } else { unkeyed.append(offset) }
+    }
+
+    /// The offset of the first indexed entry that is the same entry as `element`, or nil.
+    func first(sameAs element: JSON, in elements: [JSON]) -> Int? {
+        let candidates = key(element).map { (keyed[$0] ?? []) + unkeyed } ?? Array(elements.indices)
+        return candidates.sorted().first { SCIMValues.sameEntry(elements[$0], element, of: attribute) }
+    }
+}
+

@@ -260,6 +260,20 @@ enum Migrations {
             _ = try await connection.query(
                 "UPDATE roles SET description = ? WHERE is_predefined = 1 AND resource_type = ? AND name_key = 'reader'",
                 [.text(PredefinedRole.reader.summary), .text(ResourceType.organization)])
+            // Comparison keys are now NFC-normalized too: recompute those that differ. A key that would collide with
+            // another row's is left as it was rather than failing the upgrade.
+            let keyed = [
+                ("users", "email", "email_key"), ("users", "user_name", "user_name_key"), ("groups", "name", "name_key"),
+                ("roles", "name", "name_key"), ("invites", "email", "email_key"),
+            ]
+            for (table, column, key) in keyed {
+                for row in try await connection.query("SELECT id, \(column) AS source, \(key) AS key FROM \(table)") {
+                    guard let id = row.column("id")?.string, let source = row.column("source")?.string else { continue }
+                    let normalized = Validation.comparisonKey(source)
+                    guard normalized != row.column("key")?.string else { continue }
+                    _ = try? await connection.query("UPDATE \(table) SET \(key) = ? WHERE id = ?", [.text(normalized), .text(id)])
+                }
+            }
         }),
     ]
 

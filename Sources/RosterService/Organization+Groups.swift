@@ -96,7 +96,8 @@ extension Organization {
     static func validName(_ raw: String, param: String) throws -> String {
         guard let name = Validation.name(raw) else {
             throw ServiceError.invalid(
-                "'\(param)' must be between 1 and \(Validation.maximumNameLength) characters and not blank.", param: param)
+                "'\(param)' must be between 1 and \(Validation.maximumNameLength) characters, not blank, with no control "
+                    + "characters (such as NUL or a line break).", param: param)
         }
         return name
     }

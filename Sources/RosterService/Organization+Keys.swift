@@ -262,6 +262,11 @@ extension Organization {
         return prefix + "..." + String(secret.suffix(4))
     }
 
+    /// A fingerprint of `text` (its SHA-256), for remembering a presented key without keeping it.
+    public static func keyFingerprint(_ text: String) -> [UInt8] {
+        hash(text)
+    }
+
     static func hash(_ secret: String) -> [UInt8] {
         Array(SHA256.hash(data: Array(secret.utf8)))
     }

@@ -16,14 +16,32 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var storage: DatabaseOptions
 
-    @Option(name: .customLong("admin-key"), help: "Make this a valid owner admin key at start-up (env ROSTER_ADMIN_KEY).")
+    @Option(
+        name: .customLong("admin-key"),
+        help: "Make this an unlimited key of the first active owner at start-up, taking it back from whoever holds it: the operator's recovery path (env ROSTER_ADMIN_KEY).")
     var adminKey: String? = Environment.value("ROSTER_ADMIN_KEY")
+
+    @Option(
+        name: .customLong("public-url"),
+        help: "The URL clients reach Roster at, such as https://roster.example.com; SCIM builds its URLs from it (env ROSTER_PUBLIC_URL).")
+    var publicURL: String? = Environment.value("ROSTER_PUBLIC_URL")
+
+    @Flag(
+        name: .customLong("trust-forwarded-headers"),
+        help: "Believe X-Forwarded-Proto/-Host/-For from a reverse proxy in front of Roster (env ROSTER_TRUST_FORWARDED_HEADERS=1).")
+    var trustForwardedHeaders: Bool = Environment.value("ROSTER_TRUST_FORWARDED_HEADERS") == "1"
 
     @Option(help: "Import this organization file at start-up (see `roster import`).")
     var seed: String?
 
     @Option(name: .customLong("owner-email"), help: "Email of the owner created when the organization has none (env ROSTER_OWNER_EMAIL).")
     var ownerEmail: String = Environment.value("ROSTER_OWNER_EMAIL") ?? "owner@localhost"
+
+    func validate() throws {
+        if let publicURL, let problem = HTTPSettings.problem(withPublicURL: publicURL) {
+            throw ValidationError("--public-url '\(publicURL)' cannot be used: \(problem).")
+        }
+    }
 
     func run() async throws {
         var logger = Logger(label: "roster")
@@ -48,8 +66,11 @@ struct Serve: AsyncParsableCommand {
                 let summary = try await organization.importFile(seedFile)
                 logger.info("seeded from \(seed ?? ""): \(summary.created) created, \(summary.updated) updated")
             }
+            let settings = HTTPSettings(
+                publicURL: publicURL, listenAddress: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)",
+                trustForwardedHeaders: trustForwardedHeaders)
             let app = buildApplication(
-                organization: organization,
+                organization: organization, settings: settings,
                 configuration: .init(address: .hostname(host, port: port), serverName: "Roster"),
                 logger: logger)
             try await app.runService()

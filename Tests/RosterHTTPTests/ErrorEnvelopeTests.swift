@@ -95,12 +95,12 @@ import Testing
             let reply = try await api.send(.put, Self.groups, json: #"{"name": "Platform"}"#)
             try expectError(reply, .methodNotAllowed, param: nil, code: "method_not_allowed")
             let allow = try #require(reply.headers[.allow])
-            #expect(Set(allow.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) == ["GET", "POST"])
+            #expect(Set(allow.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) == ["GET", "HEAD", "POST"])
 
             let onItem = try await api.send(.patch, "\(Self.groups)/\(Identifier.make(.group))")
             try expectError(onItem, .methodNotAllowed, param: nil, code: "method_not_allowed")
             let itemAllow = try #require(onItem.headers[.allow])
-            #expect(Set(itemAllow.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) == ["GET", "POST", "DELETE"])
+            #expect(Set(itemAllow.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) == ["GET", "HEAD", "POST", "DELETE"])
         }
     }
 

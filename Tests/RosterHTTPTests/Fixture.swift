@@ -27,14 +27,15 @@ struct Fixture: Sendable {
     /// Runs `test` against a new organization seeded with `file`, on the clock `now` when given (Unix seconds); the
     /// store is closed afterwards, even on failure.
     static func run(
-        seeding file: OrganizationFile? = nil, now: (@Sendable () -> Int)? = nil, _ test: @Sendable (Fixture) async throws -> Void
+        seeding file: OrganizationFile? = nil, now: (@Sendable () -> Int)? = nil, settings: HTTPSettings = HTTPSettings(),
+        _ test: @Sendable (Fixture) async throws -> Void
     ) async throws {
         let store = try await SQLiteDatastore.open(.init(path: ":memory:"))
         do {
             let organization = now.map { Organization(store: store, now: $0) } ?? Organization(store: store)
             let owner = try await organization.bootstrap(adminKey: key, ownerEmail: ownerEmail).owner
             if let file { _ = try await organization.importFile(file) }
-            let app = Application(router: buildRouter(organization: organization), logger: quietLogger)
+            let app = Application(responder: buildResponder(organization: organization, settings: settings), logger: quietLogger)
             try await app.test(.router) { client in
                 try await test(Fixture(organization: organization, store: store, owner: owner, client: client))
             }
@@ -62,6 +63,15 @@ struct Fixture: Sendable {
         if let key { headers[.authorization] = "Bearer \(key)" }
         if json != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        return Reply(status: response.status, headers: response.headers, text: String(buffer: response.body))
+    }
+
+    /// Sends `bytes` as the body exactly as given (invalid UTF-8 included), with the start-up owner's key.
+    func sendBytes(
+        _ method: HTTPRequest.Method, _ uri: String, _ bytes: [UInt8], contentType: String = "application/json"
+    ) async throws -> Reply {
+        let headers: HTTPFields = [.authorization: "Bearer \(Fixture.key)", .contentType: contentType]
+        let response = try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(bytes: bytes))
         return Reply(status: response.status, headers: response.headers, text: String(buffer: response.body))
     }
 

@@ -272,7 +272,7 @@ import Testing
                 code: "invalid_api_key")
             let put = try await api.put("/v1/projects/\(project)/roles/\(role)", "{}")
             #expect(put.status == .methodNotAllowed)
-            #expect(put.headers[.allow] == "GET, POST, DELETE")
+            #expect(put.headers[.allow] == "GET, HEAD, POST, DELETE")
         }
     }
 

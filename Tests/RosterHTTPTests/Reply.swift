@@ -49,7 +49,7 @@ func expectNull(_ object: [String: Any], _ member: String, sourceLocation: Sourc
 /// Returns the `error` object for further checks.
 @discardableResult
 func expectError(
-    _ reply: Reply, _ status: HTTPResponse.Status, param: String?, code: String?? = .none,
+    _ reply: Reply, _ status: HTTPResponse.Status, param: String?, code: String?? = .none, type: String = "invalid_request_error",
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> [String: Any] {
     #expect(reply.status == status, "expected \(status.code), got \(reply.status.code): \(reply.text)", sourceLocation: sourceLocation)
@@ -60,7 +60,7 @@ func expectError(
     let error = try #require(envelope["error"] as? [String: Any], "no error object in: \(reply.text)", sourceLocation: sourceLocation)
     expectFields(error, ["message", "type", "param", "code"], in: "the error object", sourceLocation: sourceLocation)
     #expect((error["message"] as? String)?.isEmpty == false, "the message is not a sentence: \(reply.text)", sourceLocation: sourceLocation)
-    #expect(error["type"] as? String == "invalid_request_error", "type: \(reply.text)", sourceLocation: sourceLocation)
+    #expect(error["type"] as? String == type, "type: \(reply.text)", sourceLocation: sourceLocation)
     if let param {
         #expect(error["param"] as? String == param, "param: \(reply.text)", sourceLocation: sourceLocation)
     } else {

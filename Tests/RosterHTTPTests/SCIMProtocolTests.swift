@@ -558,7 +558,7 @@ import Testing
             let reply = try await api.scim(.get, "/ServiceProviderConfig")
             #expect(reply.status == .ok, "\(reply.text)")
             let config = try reply.object()
-            #expect(config["schemas"] as? [String] == ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"])
+            #expect(config["schemas"] as? [String] == ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig", "urn:roster:params:scim:schemas:extension:limits:2.0:ServiceProviderConfig"])
             func supported(_ feature: String) -> Bool? { (config[feature] as? [String: Any])?["supported"] as? Bool }
             #expect(supported("patch") == true)
             #expect(supported("bulk") == false)
@@ -622,7 +622,7 @@ import Testing
         try await Fixture.run { api in
             let put = try await api.scim(.put, "/ServiceProviderConfig", #"{"patch": {"supported": false}}"#)
             try expectSCIMError(put, .methodNotAllowed)
-            #expect(put.headers[.allow] == "GET", "\(put.headers)")
+            #expect(put.headers[.allow] == "GET, HEAD", "\(put.headers)")
             let config = try await api.scim(.get, "/ServiceProviderConfig").object()
             #expect((config["patch"] as? [String: Any])?["supported"] as? Bool == true)
 
@@ -630,7 +630,7 @@ import Testing
             let post = try await api.scim(.post, "/Users/\(ann)", #"{"userName": "x"}"#)
             try expectSCIMError(post, .methodNotAllowed)
             let allowed = Set((post.headers[.allow] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            #expect(allowed == ["GET", "PUT", "PATCH", "DELETE"], "\(post.headers)")
+            #expect(allowed == ["GET", "HEAD", "PUT", "PATCH", "DELETE"], "\(post.headers)")
         }
     }
 }

@@ -109,12 +109,22 @@ import Testing
 
     @Test("a long chain of ands stays flat")
     func longChain() throws {
-        let text = Array(repeating: #"userName eq "a""#, count: 5_000).joined(separator: " and ")
+        let text = Array(repeating: #"userName eq "a""#, count: SCIMFilter.maximumConditions).joined(separator: " and ")
         guard case .and(let terms) = try SCIMFilter(text) else {
             Issue.record("expected an and")
             return
         }
-        #expect(terms.count == 5_000)
+        #expect(terms.count == SCIMFilter.maximumConditions)
+    }
+
+    @Test("a filter past the caps on conditions or length is invalidFilter, however it is built")
+    func caps() {
+        let tooMany = Array(repeating: #"userName eq "a""#, count: SCIMFilter.maximumConditions + 1).joined(separator: " or ")
+        #expect(SCIMFixtures.scimType { _ = try SCIMFilter(tooMany) } == "invalidFilter")
+        let nested = Array(repeating: #"emails[value eq "a" or type pr]"#, count: 30).joined(separator: " or ")
+        #expect(SCIMFixtures.scimType { _ = try SCIMFilter(nested) } == "invalidFilter")
+        let long = #"userName eq ""# + String(repeating: "a", count: SCIMFilter.maximumLength) + #"""#
+        #expect(SCIMFixtures.scimType { _ = try SCIMFilter(long) } == "invalidFilter")
     }
 
     @Test(

@@ -8,21 +8,22 @@ import RosterService
 /// `/scim/v2…`: Roster's SCIM 2.0 service provider (RFC 7644) for identity providers.
 struct SCIMController {
     let organization: Organization
+    let settings: HTTPSettings
 
     func addRoutes(to router: some RouterMethods<RosterRequestContext>) {
-        router.get("ServiceProviderConfig") { request, _ in Self.json(SCIMDiscovery.serviceProviderConfig(baseURL: Self.baseURL(request))) }
-        router.get("ResourceTypes") { request, _ in Self.json(Self.listAll(SCIMDiscovery.resourceTypes(baseURL: Self.baseURL(request)))) }
+        router.get("ServiceProviderConfig") { request, _ in Self.json(SCIMDiscovery.serviceProviderConfig(baseURL: self.baseURL(request))) }
+        router.get("ResourceTypes") { request, _ in Self.json(Self.listAll(SCIMDiscovery.resourceTypes(baseURL: self.baseURL(request)))) }
         router.get("ResourceTypes/:id") { request, context in
             let id = Self.id(context)
-            guard let type = SCIMDiscovery.resourceType(id: id, baseURL: Self.baseURL(request)) else {
+            guard let type = SCIMDiscovery.resourceType(id: id, baseURL: self.baseURL(request)) else {
                 throw SCIMError.notFound("There is no resource type '\(id)'.")
             }
             return Self.json(type)
         }
-        router.get("Schemas") { request, _ in Self.json(Self.listAll(SCIMDiscovery.schemas(baseURL: Self.baseURL(request)))) }
+        router.get("Schemas") { request, _ in Self.json(Self.listAll(SCIMDiscovery.schemas(baseURL: self.baseURL(request)))) }
         router.get("Schemas/:id") { request, context in
             let id = Self.id(context)
-            guard let schema = SCIMDiscovery.schema(id: id, baseURL: Self.baseURL(request)) else {
+            guard let schema = SCIMDiscovery.schema(id: id, baseURL: self.baseURL(request)) else {
                 throw SCIMError.notFound("There is no schema '\(id)'.")
             }
             return Self.json(schema)
@@ -59,31 +60,31 @@ struct SCIMController {
 
     @Sendable func createUser(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let resource = try await organization.scimCreateUser(
-            try await Self.body(request, context), Self.scimRequest(request), by: context.requireCaller())
+            try await Self.body(request, context), self.scimRequest(request), by: context.requireCaller())
         return Self.resource(resource, type: SCIMResourceTypes.user, query: try SCIMQuery(query: request), status: .created)
     }
 
     @Sendable func getUser(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        let resource = try await organization.scimUser(id: Self.id(context), Self.scimRequest(request))
+        let resource = try await organization.scimUser(id: Self.id(context), self.scimRequest(request))
         return Self.resource(resource, type: SCIMResourceTypes.user, query: try SCIMQuery(query: request))
     }
 
     @Sendable func replaceUser(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let body = try await Self.body(request, context)
         let resource = try await organization.scimReplaceUser(
-            id: Self.id(context), with: body, Self.scimRequest(request), by: context.requireCaller())
+            id: Self.id(context), with: body, self.scimRequest(request), by: context.requireCaller())
         return Self.resource(resource, type: SCIMResourceTypes.user, query: try SCIMQuery(query: request))
     }
 
     @Sendable func patchUser(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let operations = try Self.patchOperations(try await Self.body(request, context))
         let resource = try await organization.scimPatchUser(
-            id: Self.id(context), operations: operations, Self.scimRequest(request), by: context.requireCaller())
+            id: Self.id(context), operations: operations, self.scimRequest(request), by: context.requireCaller())
         return Self.resource(resource, type: SCIMResourceTypes.user, query: try SCIMQuery(query: request))
     }
 
     @Sendable func deleteUser(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        try await organization.scimDeleteUser(id: Self.id(context), Self.scimRequest(request), by: context.requireCaller())
+        try await organization.scimDeleteUser(id: Self.id(context), self.scimRequest(request), by: context.requireCaller())
         return Response(status: .noContent)
     }
 
@@ -99,20 +100,20 @@ struct SCIMController {
 
     @Sendable func createGroup(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let resource = try await organization.scimCreateGroup(
-            try await Self.body(request, context), Self.scimRequest(request), by: context.requireCaller())
+            try await Self.body(request, context), self.scimRequest(request), by: context.requireCaller())
         return Self.resource(resource, type: SCIMResourceTypes.group, query: try SCIMQuery(query: request), status: .created)
     }
 
     @Sendable func getGroup(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let query = try SCIMQuery(query: request)
-        let resource = try await organization.scimGroup(id: Self.id(context), includeMembers: query.includesMembers, Self.scimRequest(request))
+        let resource = try await organization.scimGroup(id: Self.id(context), includeMembers: query.includesMembers, self.scimRequest(request))
         return Self.resource(resource, type: SCIMResourceTypes.group, query: query)
     }
 
     @Sendable func replaceGroup(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let body = try await Self.body(request, context)
         let resource = try await organization.scimReplaceGroup(
-            id: Self.id(context), with: body, Self.scimRequest(request), by: context.requireCaller())
+            id: Self.id(context), with: body, self.scimRequest(request), by: context.requireCaller())
         return Self.resource(resource, type: SCIMResourceTypes.group, query: try SCIMQuery(query: request))
     }
 
@@ -120,13 +121,13 @@ struct SCIMController {
         let query = try SCIMQuery(query: request)
         let operations = try Self.patchOperations(try await Self.body(request, context))
         let resource = try await organization.scimPatchGroup(
-            id: Self.id(context), operations: operations, includeMembers: query.includesMembers, Self.scimRequest(request),
+            id: Self.id(context), operations: operations, includeMembers: query.includesMembers, self.scimRequest(request),
             by: context.requireCaller())
         return Self.resource(resource, type: SCIMResourceTypes.group, query: query)
     }
 
     @Sendable func deleteGroup(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        try await organization.scimDeleteGroup(id: Self.id(context), Self.scimRequest(request), by: context.requireCaller())
+        try await organization.scimDeleteGroup(id: Self.id(context), self.scimRequest(request), by: context.requireCaller())
         return Response(status: .noContent)
     }
 
@@ -138,7 +139,7 @@ struct SCIMController {
     // MARK: Shared
 
     private func list(_ query: SCIMQuery, _ request: Request, users: Bool, groups: Bool) async throws -> Response {
-        let scimRequest = Self.scimRequest(request)
+        let scimRequest = self.scimRequest(request)
         // Searching both types, a filter naming an attribute only one type has matches nothing of the other
         // (RFC 7644 §3.4.2); it is an error only when neither type takes it.
         let searchingBoth = users && groups
@@ -196,25 +197,31 @@ struct SCIMController {
 
     static func id(_ context: RosterRequestContext) -> String { context.parameters.get("id") ?? "" }
 
-    /// The base URL clients reach the SCIM endpoints at, from the request (and `X-Forwarded-Proto` behind a proxy).
-    static func baseURL(_ request: Request) -> String {
-        let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!] ?? "http"
-        let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!] ?? "localhost"
-        return "\(scheme)://\(host)/scim/v2"
+    /// The base URL clients reach the SCIM endpoints at (`HTTPSettings.baseURL(for:)`).
+    func baseURL(_ request: Request) -> String {
+        settings.baseURL(for: request.head) + "/scim/v2"
     }
 
-    static func scimRequest(_ request: Request) -> SCIMRequest {
+    func scimRequest(_ request: Request) -> SCIMRequest {
         SCIMRequest(baseURL: baseURL(request), ifMatch: request.headers[.ifMatch])
     }
 
-    /// The request body as JSON; anything else is `invalidSyntax`.
+    /// The request body as JSON; anything else (invalid UTF-8 included) is `invalidSyntax`. A string with a control
+    /// character other than tab and line breaks, or longer than `Validation.maximumTextLength` Unicode scalars, is
+    /// `invalidValue`.
     static func body(_ request: Request, _ context: RosterRequestContext) async throws -> JSON {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let body: JSON
         do {
-            return try JSON.parse(Data(buffer: buffer))
+            body = try JSON.parse(Data(buffer: buffer))
         } catch {
             throw SCIMError.invalidSyntax("The request body is not valid JSON.")
         }
+        if let path = Validation.firstUnacceptableString(in: body) {
+            throw SCIMError.invalidValue(
+                "'\(path)' must be at most \(Validation.maximumTextLength) characters with no control characters.")
+        }
+        return body
     }
 
     /// The `Operations` of a PatchOp request (RFC 7644 §3.5.2).

@@ -20,19 +20,28 @@ struct SCIMQuery {
             attributes: value("attributes"), excludedAttributes: value("excludedAttributes"))
     }
 
-    /// From a `SearchRequest` body.
+    /// From a `SearchRequest` body: an object whose `filter` is a string, `startIndex` and `count` integers, and
+    /// `attributes` and `excludedAttributes` strings or arrays of strings. Anything else is `invalidValue`, never a
+    /// list that ignores what it could not read.
     init(searchBody body: JSON) throws {
-        func text(_ name: String) -> String? {
+        guard body.objectValue != nil else { throw SCIMError.invalidSyntax("A SearchRequest must be a JSON object.") }
+        func text(_ name: String) throws -> String? {
             switch body[member: name] {
-            case .string(let value)?: value
-            case .int(let value)?: String(value)
-            case .array(let values)?: values.compactMap(\.stringValue).joined(separator: ",")
-            default: nil
+            case nil, .null?: return nil
+            case .string(let value)? where name != "startIndex" && name != "count": return value
+            case .int(let value)? where name == "startIndex" || name == "count": return String(value)
+            case .array(let values)? where name == "attributes" || name == "excludedAttributes":
+                let strings = values.compactMap(\.stringValue)
+                guard strings.count == values.count else { throw SCIMError.invalidValue("'\(name)' must list strings.") }
+                return strings.joined(separator: ",")
+            default:
+                let kind = name == "filter" ? "a string" : name == "startIndex" || name == "count" ? "an integer" : "a string or an array of strings"
+                throw SCIMError.invalidValue("'\(name)' must be \(kind).")
             }
         }
         try self.init(
-            filter: text("filter"), startIndex: text("startIndex"), count: text("count"), attributes: text("attributes"),
-            excludedAttributes: text("excludedAttributes"))
+            filter: try text("filter"), startIndex: try text("startIndex"), count: try text("count"),
+            attributes: try text("attributes"), excludedAttributes: try text("excludedAttributes"))
     }
 
     private init(filter: String?, startIndex: String?, count: String?, attributes: String?, excludedAttributes: String?) throws {

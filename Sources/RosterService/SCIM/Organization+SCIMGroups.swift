@@ -120,8 +120,8 @@ extension Organization {
         group.isSCIMManaged = true
         group.updatedAt = now()
         try await tx.updateGroup(group)
-        let wanted = try await Self.memberIDs(fields.members, in: tx)
         let held = Set(try await tx.allMembers(groupID: group.id).map(\.id))
+        let wanted = try await Self.memberIDs(fields.members, except: held, in: tx)
         for userID in held.subtracting(wanted) { _ = try await tx.removeMember(groupID: group.id, userID: userID) }
         for userID in wanted.subtracting(held).sorted() { _ = try await tx.addMember(groupID: group.id, userID: userID) }
         let changes = AuditTrail.groupChanges(
@@ -136,12 +136,18 @@ extension Organization {
         }
     }
 
-    /// The users named by member values; a value that is not a user is an `invalidValue` error.
-    private static func memberIDs(_ values: [String], in tx: any StoreTransaction) async throws -> Set<Identifier> {
+    /// The users named by member values; a value that is not a user is an `invalidValue` error. Only values outside
+    /// `known` (the group's members already) are looked up.
+    private static func memberIDs(_ values: [String], except known: Set<Identifier> = [], in tx: any StoreTransaction) async throws -> Set<Identifier> {
         var ids: Set<Identifier> = []
         for value in values {
-            guard let id = Identifier(value, kind: .user), try await scimUserIfExists(value, in: tx) != nil else {
-                throw SCIMError.invalidValue("Member '\(value)' is not a user of this organization; groups contain users only.")
+            let id = Identifier(value, kind: .user)
+            if let id, known.contains(id) || ids.contains(id) {
+                ids.insert(id)
+                continue
+            }
+            guard let id, try await scimUserIfExists(value, in: tx) != nil else {
+                throw SCIMError.invalidValue("Member '\(value.prefix(100))' is not a user of this organization; groups contain users only.")
             }
             ids.insert(id)
         }
@@ -199,10 +205,11 @@ struct SCIMGroupFields {
     init(_ document: JSON) throws {
         guard document.objectValue != nil else { throw SCIMError.invalidSyntax("A Group must be a JSON object.") }
         guard let raw = document[member: "displayName"]?.stringValue, let name = Validation.name(raw) else {
-            throw SCIMError.invalidValue("A Group needs a 'displayName' of 1 to \(Validation.maximumNameLength) characters.")
+            throw SCIMError.invalidValue(
+                "A Group needs a 'displayName' of 1 to \(Validation.maximumNameLength) characters with no control characters.")
         }
         displayName = name
-        externalID = document[member: "externalId"]?.stringValue
+        externalID = try SCIMUserFields.externalID(document)
         members = try (document[member: "members"]?.arrayValue ?? []).map { member in
             guard let value = member[member: "value"]?.stringValue else {
                 throw SCIMError.invalidValue("Every member needs a 'value': the id of a user.")

@@ -24,10 +24,9 @@ struct SCIMUserFields {
 
     init(_ document: JSON) throws {
         guard let members = document.objectValue else { throw SCIMError.invalidSyntax("A User must be a JSON object.") }
-        guard let userName = document[member: "userName"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines),
-            !userName.isEmpty
-        else {
-            throw SCIMError.invalidValue("A User needs a non-empty 'userName'.")
+        guard let userName = document[member: "userName"]?.stringValue.flatMap(Validation.name) else {
+            throw SCIMError.invalidValue(
+                "A User needs a 'userName' of 1 to \(Validation.maximumNameLength) characters with no control characters.")
         }
         self.userName = userName
         let emails = document[member: "emails"]?.arrayValue ?? []
@@ -41,15 +40,30 @@ struct SCIMUserFields {
             document[member: "displayName"]?.stringValue, document[member: "name"]?[member: "formatted"]?.stringValue,
             givenAndFamily, userName,
         ]
-        self.name = candidates.compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty } ?? userName
+        let name = candidates.compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty } ?? userName
+        guard let validName = Validation.name(name) else {
+            throw SCIMError.invalidValue(
+                "A User's name ('displayName', 'name.formatted' or given and family names) must be at most "
+                    + "\(Validation.maximumNameLength) characters with no control characters.")
+        }
+        self.name = validName
         if let sent = document[member: "active"], sent != .null {
             guard let active = Self.bool(sent) else { throw SCIMError.invalidValue("'active' must be a boolean.") }
             self.active = active
         } else {
             self.active = nil
         }
-        self.externalID = document[member: "externalId"]?.stringValue
+        self.externalID = try SCIMUserFields.externalID(document)
         self.attributes = .object(members.filter { !Self.managed.contains($0.0.lowercased()) && $0.1 != .null })
+    }
+
+    /// The document's `externalId`: at most `Validation.maximumNameLength` characters with no control characters.
+    static func externalID(_ document: JSON) throws -> String? {
+        guard let raw = document[member: "externalId"]?.stringValue else { return nil }
+        guard raw.unicodeScalars.count <= Validation.maximumNameLength, !Validation.hasControlCharacter(raw) else {
+            throw SCIMError.invalidValue("'externalId' must be at most \(Validation.maximumNameLength) characters with no control characters.")
+        }
+        return raw
     }
 
     /// A boolean, accepting the strings `"True"`/`"False"` some identity providers send; nil for anything else.
