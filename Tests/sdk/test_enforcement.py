@@ -117,12 +117,17 @@ def test_a_role_with_permissions_the_caller_lacks_cannot_be_given(world):
         reader.groups.roles.create(team.id, role_id=bigger.id)
     assert "'api.role_assignments.write'" in assert_api_error(denied, 403, code="missing_permission")["message"]
 
-    # Allowed to assign roles now, but not one granting a permission the caller does not hold itself.
+    # Allowed to assign roles now, but not one granting a permission the caller does not hold itself to a group
+    # with members: the permission-flow rule. (Assigning it to an empty group moves nothing.)
     assigner = owner.roles.create(role_name=unique("assigner"), permissions=["api.role_assignments.write"])
     owner.users.roles.create(world["me"].id, role_id=assigner.id)
+    member = next(u for u in owner.users.list(limit=100).data if u.id != world["me"].id and u.role == "reader")
+    owner.groups.users.create(team.id, user_id=member.id)
     with pytest.raises(openai.PermissionDeniedError) as denied:
         reader.groups.roles.create(team.id, role_id=bigger.id)
-    error = assert_api_error(denied, 403, code="permission_not_held", param="role")
+    error = assert_api_error(denied, 403, code="permission_not_held")
     assert "'api.users.write'" in error["message"] and "'api.groups.read'" not in error["message"]
+    assert member.id in error["message"]
+    assert bigger.id not in [r.role.id for r in owner.groups.roles.list(team.id)]
     smaller = owner.roles.create(role_name=unique("smaller"), permissions=["api.groups.read"])
     assert reader.groups.roles.create(team.id, role_id=smaller.id).role.id == smaller.id
