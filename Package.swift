@@ -85,7 +85,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterSQLiteTests",
-            dependencies: ["RosterSQLite", "RosterStoreConformance", "RosterStore", "RosterModel"],
+            dependencies: [
+                "RosterSQLite", "RosterStoreConformance", "RosterStore", "RosterModel",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

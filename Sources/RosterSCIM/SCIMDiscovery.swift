@@ -11,11 +11,13 @@ public enum SCIMDiscovery {
 
     /// The `/ServiceProviderConfig` document (RFC 7643 §5). It claims only what Roster does: PATCH, filtering (up
     /// to `maxResults` resources a response) and ETags are supported. Bulk, sorting and password changes are not.
-    /// The limits on requests are announced under `limitsURN`.
+    /// Its `documentationUri` is Roster's OpenAPI document, which states the limits on requests (`SCIMFilter`'s and
+    /// `SCIMPatch`'s caps).
     /// Authentication is a Roster admin API key sent as an OAuth bearer token.
     public static func serviceProviderConfig(baseURL: String) -> JSON {
         .object([
-            ("schemas", .array([.string(SCIMSchemas.serviceProviderConfigURN), .string(limitsURN)])),
+            ("schemas", .array([.string(SCIMSchemas.serviceProviderConfigURN)])),
+            ("documentationUri", .string(documentationURI(baseURL))),
             ("patch", .object([("supported", true)])),
             ("bulk", .object([("supported", false), ("maxOperations", 0), ("maxPayloadSize", 0)])),
             ("filter", .object([("supported", true), ("maxResults", .int(maxResults))])),
@@ -34,22 +36,18 @@ public enum SCIMDiscovery {
                     ])
                 ])
             ),
-            (
-                limitsURN,
-                .object([
-                    ("filterMaxLength", .int(SCIMFilter.maximumLength)), ("filterMaxConditions", .int(SCIMFilter.maximumConditions)),
-                    ("patchMaxOperations", .int(SCIMPatch.maximumOperations)), ("patchMaxValues", .int(SCIMPatch.maximumValues)),
-                    ("nameMaxLength", .int(Validation.maximumNameLength)), ("stringMaxLength", .int(Validation.maximumTextLength)),
-                ])
-            ),
             ("meta", meta(resourceType: "ServiceProviderConfig", location: root(baseURL) + "/ServiceProviderConfig")),
         ])
     }
 
-    /// Roster's extension of `ServiceProviderConfig` announcing the limits on requests: filter length and conditions,
-    /// PATCH operations and values, and string lengths (in Unicode scalars). Past them a request is a 400
-    /// (`invalidFilter`, `tooMany` or `invalidValue`).
-    public static let limitsURN = "urn:roster:params:scim:schemas:extension:limits:2.0:ServiceProviderConfig"
+    /// Where `ServiceProviderConfig`'s `documentationUri` points: Roster's OpenAPI document, served at the root, which
+    /// lists the limits on SCIM requests. (RFC 7643 gives `ServiceProviderConfig` no place for them, and clients
+    /// validating it strictly refuse extension attributes.)
+    static func documentationURI(_ baseURL: String) -> String {
+        var root = Substring(self.root(baseURL))
+        if root.hasSuffix("/scim/v2") { root = root.dropLast("/scim/v2".count) }
+        return root + "/openapi.yaml"
+    }
 
     /// Every resource type's document (RFC 7643 §6), in `SCIMResourceTypes.all` order. The array is bare; the
     /// caller wraps it in `listResponse` when answering `GET /ResourceTypes`.

@@ -270,7 +270,8 @@ enum Migrations {
                 for row in try await connection.query("SELECT id, \(column) AS source, \(key) AS key FROM \(table)") {
                     guard let id = row.column("id")?.string, let source = row.column("source")?.string else { continue }
                     let normalized = Validation.comparisonKey(source)
-                    guard normalized != row.column("key")?.string else { continue }
+                    // Compared byte for byte: Swift's `==` already treats canonically equivalent strings as equal.
+                    guard Array(normalized.utf8) != Array((row.column("key")?.string ?? "").utf8) else { continue }
                     _ = try? await connection.query("UPDATE \(table) SET \(key) = ? WHERE id = ?", [.text(normalized), .text(id)])
                 }
             }
@@ -278,9 +279,10 @@ enum Migrations {
     ]
 
     /// Brings the database up to the newest version.
-    static func run(on connection: SQLiteConnection) async throws {
+    /// - Parameter newest: stop after this version (tests build older databases with it).
+    static func run(on connection: SQLiteConnection, upTo newest: Int = .max) async throws {
         let current = try await connection.query("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
-        for migration in all where migration.version > current {
+        for migration in all where migration.version > current && migration.version <= newest {
             _ = try await connection.query("BEGIN IMMEDIATE")
             do {
                 for statement in migration.statements {

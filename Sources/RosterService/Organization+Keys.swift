@@ -5,8 +5,9 @@ import RosterStore
 
 extension Organization {
     /// The caller an admin key belongs to. The key is looked up by the SHA-256 of its secret and the stored hash is
-    /// compared in constant time. An unknown key, an expired one (code `expired_api_key`) and one whose owner was
-    /// deactivated (`owner_deactivated`) are `unauthenticated`. The key and its owner are read from the store on
+    /// compared in constant time. An unknown key, an expired one (code `expired_api_key`) and one whose owner is
+    /// deactivated (`owner_deactivated`; deactivation deletes keys, so only a key written past Roster could be one)
+    /// are `unauthenticated`. The key and its owner are read from the store on
     /// every call, so a key deleted, or whose owner was deleted or deactivated, stops working at once on every server
     /// sharing the store. The use is noted in memory, not written: `flushKeyUse()` writes it.
     public func authenticate(secret: String) async throws -> Caller {

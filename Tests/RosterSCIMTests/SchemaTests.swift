@@ -223,9 +223,8 @@ struct DiscoveryTests {
     @Test("the service provider configuration announces what Roster supports and nothing more")
     func serviceProviderConfig() throws {
         let config = SCIMDiscovery.serviceProviderConfig(baseURL: baseURL)
-        #expect(config[member: "schemas"] == .array([.string(SCIMSchemas.serviceProviderConfigURN), .string(SCIMDiscovery.limitsURN)]))
-        #expect(config[member: SCIMDiscovery.limitsURN]?[member: "patchMaxOperations"] == .int(SCIMPatch.maximumOperations))
-        #expect(config[member: SCIMDiscovery.limitsURN]?[member: "filterMaxConditions"] == .int(SCIMFilter.maximumConditions))
+        #expect(config[member: "schemas"] == .array([.string(SCIMSchemas.serviceProviderConfigURN)]))
+        #expect(config[member: "documentationUri"]?.stringValue == "http://127.0.0.1:8080/openapi.yaml")
         #expect(config[member: "patch"]?[member: "supported"] == true)
         #expect(config[member: "bulk"]?[member: "supported"] == false)
         #expect(config[member: "bulk"]?[member: "maxOperations"] == 0)

@@ -88,6 +88,46 @@ struct KeyWorld {
 }
 
 @Suite struct AdminKeyTests {
+    @Test("the start-up key is the operator's recovery path: rebound, unlimited, to the first active owner")
+    func startUpKeyIsRebound() async throws {
+        try await KeyWorld.with { world async throws in
+            let org = world.organization
+            // Bob becomes the owner; the start-up owner steps down, and someone limits the start-up key.
+            _ = try await org.modifyUser(id: world.bob.id, .init(role: "owner"), by: nil)
+            _ = try await org.modifyUser(id: world.owner.userID, .init(role: "reader"), by: nil)
+            try await world.store.withTransaction { tx in
+                var key = try await tx.key(id: world.owner.keyID)
+                key.scopes = ["api.groups.read"]
+                try await tx.updateKey(key)
+            }
+            let bootstrap = try await org.bootstrap(adminKey: "sk-test-key", ownerEmail: "owner@example.com")
+            #expect(bootstrap.owner.id == world.bob.id)
+            let caller = try await org.authenticate(secret: "sk-test-key")
+            #expect(caller == Caller(userID: world.bob.id, keyID: world.owner.keyID))
+            #expect(try await org.adminKey(id: world.owner.keyID).key.scopes == nil)
+            let events = try await org.auditEvents(AuditFilter(), limit: 1).items
+            #expect(events.first?.type == .apiKeyUpdated)
+            // Nothing to do the second time.
+            _ = try await org.bootstrap(adminKey: "sk-test-key", ownerEmail: "owner@example.com")
+            #expect(try await org.auditEvents(AuditFilter(), limit: 1).items.first?.id == events.first?.id)
+        }
+    }
+
+    @Test("with no active owner left, the start-up key reactivates and promotes the owner email's user")
+    func startUpKeyRecoversAnOrganizationWithoutOwners() async throws {
+        try await KeyWorld.with { world async throws in
+            try await world.store.withTransaction { tx in
+                var owner = try await tx.user(id: world.owner.userID)
+                owner.isActive = false
+                try await tx.updateUser(owner)
+            }
+            let bootstrap = try await world.organization.bootstrap(adminKey: "sk-recovery", ownerEmail: "owner@example.com")
+            #expect(bootstrap.owner.id == world.owner.userID)
+            #expect(bootstrap.owner.isActive)
+            #expect(try await world.organization.authenticate(secret: "sk-recovery").userID == world.owner.userID)
+        }
+    }
+
     @Test("a new key belongs to the user who created it and works at once; the start-up key belongs to the first owner")
     func ownership() async throws {
         try await KeyWorld.with { world async throws in
