@@ -131,11 +131,17 @@ struct EscalationTests {
             let erins = try await api.organization.createAdminKey(
                 name: "Erin's", expiresInSeconds: nil, userID: Identifier(trusted: userID), by: try await api.ownerCaller())
             try await api.expectOK(api.scim(.patch, "/Users/\(userID)", SCIM.patch(#"{"op": "replace", "path": "active", "value": false}"#)))
+            func isActive() async throws -> Bool {
+                try await api.store.read { try await $0.user(id: Identifier(trusted: userID)) }.isActive
+            }
             try await api.expectOK(
                 api.scim(.put, "/Users/\(userID)", #"{"schemas": ["\#(SCIM.userURN)"], "userName": "erin@example.com", "displayName": "Erin"}"#))
-            #expect(try await api.scim(.get, "/Users/\(userID)").object()["active"] as? Bool == false)
+            #expect(try await isActive() == false)
             try await api.expectOK(api.scim(.patch, "/Users/\(userID)", SCIM.patch(#"{"op": "remove", "path": "active"}"#)))
-            #expect(try await api.scim(.get, "/Users/\(userID)").object()["active"] as? Bool == false)
+            #expect(try await isActive() == false)
+            let filter = "active eq false".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            #expect(try await api.scim(.get, "/Users?filter=\(filter)").object()["totalResults"] as? Int == 1)
+            #expect(try await api.get("/v1/organization/users").ids().contains(userID) == false)
             try expectError(
                 try await api.send(.get, "/v1/organization/groups", key: erins.secret), .unauthorized, param: nil, code: "invalid_api_key")
         }

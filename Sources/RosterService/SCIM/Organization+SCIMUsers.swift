@@ -179,7 +179,7 @@ extension Organization {
             let rendered = SCIMUserFields.render(user, attributes: attributes[user.id], groups: groups[user.id] ?? [], baseURL: request.baseURL)
             if let filter, !filter.matches(rendered, type: SCIMResourceTypes.user) { return nil }
             return SCIMResource(
-                json: SCIMUserFields.response(rendered, attributes: attributes[user.id], isActive: user.isActive),
+                json: SCIMUserFields.response(rendered, attributes: attributes[user.id]),
                 version: user.version)
         }
     }

@@ -110,11 +110,12 @@ struct SCIMUserFields {
         return .object(members)
     }
 
-    /// The user as the identity provider reads it back: `active` only when it sent it, when the user is
-    /// deactivated, or for users Roster did not receive over SCIM. (Filters see `active` always: `render`.)
-    static func response(_ rendered: JSON, attributes: JSON?, isActive: Bool) -> JSON {
+    /// The user as the identity provider reads it back: `active` only when it sent it (and kept it: a `PUT` without
+    /// it, or a `PATCH` removing it, leaves the user as active or deactivated as it was but unsent), or for users
+    /// Roster did not receive over SCIM. (Filters see `active` always: `render`.)
+    static func response(_ rendered: JSON, attributes: JSON?) -> JSON {
         let sentActive = attributes?[member: "active"] != nil
-        guard !(sentActive || !isActive || attributes == nil), let members = rendered.objectValue else { return rendered }
+        guard !(sentActive || attributes == nil), let members = rendered.objectValue else { return rendered }
         return .object(members.filter { $0.0 != "active" })
     }
 
