@@ -14,10 +14,10 @@ public func buildApplication(
         services: [KeyUseFlusher(organization: organization, logger: logger)], logger: logger)
 }
 
-/// Roster's router as the responder `roster serve` and the handler tests run: every route, and `HEAD` answered
-/// wherever `GET` is.
+/// Roster's router as the responder `roster serve` and the handler tests run: every route, `HEAD` answered wherever
+/// `GET` is, and 405 for any other method on a known path (`MethodResponder`).
 public func buildResponder(organization: Organization, settings: HTTPSettings = HTTPSettings()) -> some HTTPResponder<RosterRequestContext> {
-    HeadResponder(base: buildRouter(organization: organization, settings: settings).buildResponder())
+    MethodResponder(base: buildRouter(organization: organization, settings: settings).buildResponder())
 }
 
 /// Builds Roster's router: the shared entry point of `roster serve` and the handler tests.
@@ -58,6 +58,7 @@ public func buildRouter(
 /// Answers 405, naming the allowed methods, for a known path asked with a method it does not serve.
 private func addMethodNotAllowed(to router: Router<RosterRequestContext>) {
     let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options]
+    assert(Set(methods) == MethodResponder<Router<RosterRequestContext>.Responder>.routedMethods)
     var allowed: [String: (path: RouterPath, methods: Set<HTTPRequest.Method>)] = [:]
     for route in router.routes {
         allowed[route.path.description, default: (route.path, [])].methods.insert(route.method)

@@ -95,9 +95,12 @@ struct HTTPHardeningTests {
             #expect(groups.status == .ok)
             #expect(groups.text.isEmpty)
             #expect(try await api.send(.head, "/v1/organization/groups", key: nil).status == .unauthorized)
-            let wrong = try await api.send(.put, "/v1/organization/groups")
-            #expect(wrong.status == .methodNotAllowed)
-            #expect(wrong.headers[.allow]?.contains("GET") == true)
+            for method in [HTTPRequest.Method.put, .options, .trace, HTTPRequest.Method("PROPFIND")!] {
+                let wrong = try await api.send(method, "/v1/organization/groups")
+                try expectError(wrong, .methodNotAllowed, param: nil, code: "method_not_allowed")
+                #expect(wrong.headers[.allow] == "GET, HEAD, POST", "\(method)")
+            }
+            #expect(try await api.send(.trace, "/v1/nowhere").status == .notFound)
         }
     }
 }

@@ -254,3 +254,35 @@ def test_errors_for_requests_without_a_key_use_the_envelope_even_on_unknown_rout
         response = raw("GET", path, key=None)
         assert response.status in (401, 404), response.status
         assert_raw_error(response, response.status)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The HTTP layer's own limits
+
+
+def _raw_exchange(server, request: bytes) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize("request_bytes", [
+    b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n",
+    b"GET /" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(5000)) + b"\r\n",
+], ids=["huge header", "huge request line", "too many headers"])
+def test_an_oversized_request_head_is_a_400_and_the_connection_closes(server, request_bytes):
+    # The HTTP layer answers these before Roster sees them, with a status and no body.
+    answer = _raw_exchange(server, request_bytes)
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    assert b"connection: close" in answer.lower()
+
+
+def test_the_server_still_answers_after_oversized_requests(server):
+    _raw_exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n")
+    assert _raw_exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 200 ")
