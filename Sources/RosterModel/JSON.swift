@@ -321,6 +321,6 @@ extension JSON {
 
     /// The member named `key` of an object, compared case-insensitively as SCIM attribute names are; nil when absent.
     public subscript(member key: String) -> JSON? {
-        objectValue?.first { $0.0.caseInsensitiveCompare(key) == .orderedSame }?.1
+        objectValue?.first { $0.0.equalsIgnoringCase(key) }?.1
     }
 }

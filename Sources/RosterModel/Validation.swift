@@ -81,7 +81,12 @@ public enum Validation {
     /// `Équipe` and `ÉQUIPE` (or `Straße` and `STRASSE`) are the same name.
     /// Canonically equivalent text compares equal too: `café` composed and decomposed are one name (NFC).
     public static func comparisonKey(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive], locale: nil).precomposedStringWithCanonicalMapping
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII, by far the commonest case (it runs for every string a SCIM filter compares): folding is
+            // lower-casing, and ASCII text is already in NFC.
+            return String(decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+        return text.folding(options: [.caseInsensitive], locale: nil).precomposedStringWithCanonicalMapping
     }
 
     /// Whether `email` looks like an address (something@something) of at most `maximumEmailLength` Unicode scalars,
@@ -90,5 +95,26 @@ public enum Validation {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !email.contains(where: \.isWhitespace)
             && email.unicodeScalars.count <= maximumEmailLength && !hasControlCharacter(email)
+    }
+}
+
+extension String {
+    /// Whether the two are equal ignoring case, as Foundation's `caseInsensitiveCompare` says, answered without
+    /// Foundation when both are ASCII: attribute names, member names and ids, compared on every SCIM request.
+    @inlinable
+    public func equalsIgnoringCase(_ other: String) -> Bool {
+        var (left, right) = (self, other)
+        let answer: Bool? = left.withUTF8 { a in
+            right.withUTF8 { b in
+                guard a.allSatisfy({ $0 < 0x80 }), b.allSatisfy({ $0 < 0x80 }) else { return nil }
+                guard a.count == b.count else { return false }
+                for index in 0..<a.count where a[index] != b[index] {
+                    let lower = a[index] | 0x20
+                    guard lower == b[index] | 0x20, (0x61...0x7A).contains(lower) else { return false }
+                }
+                return true
+            }
+        }
+        return answer ?? (caseInsensitiveCompare(other) == .orderedSame)
     }
 }

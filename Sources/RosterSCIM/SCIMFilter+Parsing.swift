@@ -151,7 +151,7 @@ struct FilterParser {
     }
 
     private mutating func takeKeyword(_ keyword: String) -> Bool {
-        guard case .word(let word)? = peek()?.token, word.caseInsensitiveCompare(keyword) == .orderedSame else {
+        guard case .word(let word)? = peek()?.token, word.equalsIgnoringCase(keyword) else {
             return false
         }
         position += 1
@@ -188,7 +188,7 @@ struct FilterParser {
                 try parser.expect(.close)
                 return inner
             }
-        case .word(let word) where word.caseInsensitiveCompare("not") == .orderedSame && peek(1)?.token == .open:
+        case .word(let word) where word.equalsIgnoringCase("not") && peek(1)?.token == .open:
             position += 2
             return try nested { parser throws(SCIMError) in
                 let inner = try parser.parseDisjunction()
@@ -239,7 +239,7 @@ struct FilterParser {
         guard case .word(let word) = token else {
             throw .invalidFilter("expected an operator after '\(path)' at position \(offset), found '\(token.text)'")
         }
-        if word.caseInsensitiveCompare("pr") == .orderedSame { return .present(path) }
+        if word.equalsIgnoringCase("pr") { return .present(path) }
         guard let comparison = SCIMFilter.ComparisonOperator(rawValue: word.lowercased()) else {
             throw .invalidFilter("'\(word)' at position \(offset) is not an operator")
         }

@@ -16,7 +16,7 @@ public enum SCIMFilter: Sendable, Equatable {
     public static let maximumLength = 2000
 
     /// The most conditions (`attr op value`, `attr pr`) one filter may have; `ServiceProviderConfig` announces it.
-    public static let maximumConditions = 50
+    public static let maximumConditions = 20
 
     /// `attrPath op value`, with the value a JSON string, number, boolean or null.
     case comparison(SCIMAttributePath, ComparisonOperator, JSON)
@@ -67,6 +67,6 @@ public enum SCIMFilter: Sendable, Equatable {
     private static func indexable(_ name: String, _ subAttribute: String?, urn: String?) -> String? {
         if let urn, !urn.lowercased().hasPrefix("urn:ietf:params:scim:schemas:core:2.0:") { return nil }
         let key = name + (subAttribute.map { "." + $0 } ?? "")
-        return indexableAttributes.first { $0.caseInsensitiveCompare(key) == .orderedSame }
+        return indexableAttributes.first { $0.equalsIgnoringCase(key) }
     }
 }

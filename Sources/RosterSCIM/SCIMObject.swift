@@ -14,7 +14,7 @@ struct SCIMObject {
     var isEmpty: Bool { members.isEmpty }
 
     func index(of key: String) -> Int? {
-        members.firstIndex { $0.0.caseInsensitiveCompare(key) == .orderedSame }
+        members.firstIndex { $0.0.equalsIgnoringCase(key) }
     }
 
     /// The member named `key` (any case). Setting a value stores it under `key`'s spelling, in the place the member

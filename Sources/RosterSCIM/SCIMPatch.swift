@@ -11,7 +11,7 @@ public enum SCIMPatch {
         guard body.objectValue != nil else { throw .invalidSyntax("a PATCH body must be a JSON object") }
         if let schemas = body[member: "schemas"] {
             let urns = schemas.arrayValue?.compactMap(\.stringValue) ?? []
-            guard urns.contains(where: { $0.caseInsensitiveCompare(SCIMSchemas.patchOpURN) == .orderedSame }) else {
+            guard urns.contains(where: { $0.equalsIgnoringCase(SCIMSchemas.patchOpURN) }) else {
                 throw .invalidSyntax("a PATCH body's schemas must include \(SCIMSchemas.patchOpURN)")
             }
         }

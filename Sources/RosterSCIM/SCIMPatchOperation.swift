@@ -27,7 +27,7 @@ public struct SCIMPatchOperation: Sendable, Equatable, Decodable {
     public init(_ json: JSON) throws(SCIMError) {
         guard json.objectValue != nil else { throw .invalidSyntax("each PATCH operation must be an object") }
         guard let opText = json[member: "op"]?.stringValue,
-            let op = Kind.allCases.first(where: { $0.rawValue.caseInsensitiveCompare(opText) == .orderedSame })
+            let op = Kind.allCases.first(where: { $0.rawValue.equalsIgnoringCase(opText) })
         else {
             throw .invalidSyntax("a PATCH operation's 'op' must be 'add', 'replace' or 'remove'")
         }

@@ -51,7 +51,7 @@ struct SCIMPatcher {
     private mutating func write(_ op: SCIMPatchOperation.Kind, _ members: [(String, JSON)], under urn: String?) throws(SCIMError) {
         for (name, value) in members {
             // `schemas` is kept by `normalizeSchemas`, at the top and inside extension objects alike.
-            if name.caseInsensitiveCompare("schemas") == .orderedSame { continue }
+            if name.equalsIgnoringCase("schemas") { continue }
             try write(op, value, at: SCIMPath(urn.map { $0 + ":" + name } ?? name, type: type), inPathlessValue: true)
         }
     }
@@ -207,7 +207,7 @@ struct SCIMPatcher {
     /// Makes `schemas` list the core schema and exactly the extensions holding a value, removing empty extensions.
     mutating func reconcileSchemas() {
         var schemas = (resource["schemas"]?.arrayValue ?? []).compactMap(\.stringValue)
-        func listed(_ urn: String) -> Bool { schemas.contains { $0.caseInsensitiveCompare(urn) == .orderedSame } }
+        func listed(_ urn: String) -> Bool { schemas.contains { $0.equalsIgnoringCase(urn) } }
         if !listed(type.schema.id) { schemas.insert(type.schema.id, at: 0) }
         for (extensionSchema, _) in type.extensions {
             let urn = extensionSchema.id
@@ -215,7 +215,7 @@ struct SCIMPatcher {
                 if !listed(urn) { schemas.append(urn) }
             } else {
                 if resource[urn] != nil { resource[urn] = nil }
-                schemas.removeAll { $0.caseInsensitiveCompare(urn) == .orderedSame }
+                schemas.removeAll { $0.equalsIgnoringCase(urn) }
             }
         }
         resource["schemas"] = .array(schemas.map(JSON.string))

@@ -44,7 +44,7 @@ public struct SCIMPath: Sendable, Equatable, CustomStringConvertible {
 
         let (urn, rest) = type.splitSchemaPrefix(String(attributeText))
         if let urn, rest.isEmpty {
-            guard filterText == nil, urn.caseInsensitiveCompare(type.schema.id) != .orderedSame else {
+            guard filterText == nil, !urn.equalsIgnoringCase(type.schema.id) else {
                 throw .invalidPath("'\(trimmed)' names a schema, not an attribute")
             }
             self.init(extensionURN: urn, attribute: nil, valueFilter: nil, subAttribute: nil, definition: nil, subDefinition: nil)

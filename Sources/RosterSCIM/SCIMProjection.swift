@@ -25,7 +25,7 @@ public enum SCIMProjection {
             excluded: excludedAttributes.map { selections($0, type) } ?? [])
         var result: [(String, JSON)] = []
         for (name, value) in members {
-            if name.caseInsensitiveCompare("schemas") == .orderedSame {
+            if name.equalsIgnoringCase("schemas") {
                 result.append((name, value))
             } else if let extensionSchema = type.extensionSchema(name) {
                 var kept: [(String, JSON)] = []

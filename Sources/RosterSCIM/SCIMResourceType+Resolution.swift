@@ -6,7 +6,7 @@ extension SCIMResourceType {
     /// (`urn:…:core:2.0:User:id`). Without a URN, core and common attributes come first, then an extension attribute
     /// of that name, so that a client omitting the enterprise URN on `department` is still understood.
     func resolve(urn: String?, name: String) -> (attribute: SCIMAttribute, extensionURN: String?)? {
-        if let urn, urn.caseInsensitiveCompare(schema.id) == .orderedSame {
+        if let urn, urn.equalsIgnoringCase(schema.id) {
             return attribute(urn: nil, name: name)
         }
         if let found = attribute(urn: urn, name: name) { return found }
@@ -22,11 +22,11 @@ extension SCIMResourceType {
     /// returned as that id with an empty rest.
     func splitSchemaPrefix(_ text: String) -> (urn: String?, rest: Substring) {
         for id in schemaIDs {
-            if text.count == id.count, text.caseInsensitiveCompare(id) == .orderedSame { return (id, "") }
+            if text.count == id.count, text.equalsIgnoringCase(id) { return (id, "") }
             guard text.count > id.count + 1 else { continue }
             let prefix = text.prefix(id.count)
             let separator = text.index(text.startIndex, offsetBy: id.count)
-            if prefix.caseInsensitiveCompare(id) == .orderedSame, text[separator] == ":" {
+            if String(prefix).equalsIgnoringCase(id), text[separator] == ":" {
                 return (id, text[text.index(after: separator)...])
             }
         }

@@ -15,6 +15,6 @@ public enum SCIMResourceTypes {
 
     /// The resource type whose id is `id` (`User` or `Group`), compared case-insensitively, or nil.
     public static func resourceType(id: String) -> SCIMResourceType? {
-        all.first { $0.id.caseInsensitiveCompare(id) == .orderedSame }
+        all.first { $0.id.equalsIgnoringCase(id) }
     }
 }

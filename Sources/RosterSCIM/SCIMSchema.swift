@@ -16,7 +16,7 @@ public struct SCIMSchema: Sendable {
 
     /// The attribute named `name`, compared case-insensitively.
     public func attribute(_ name: String) -> SCIMAttribute? {
-        attributes.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        attributes.first { $0.name.equalsIgnoringCase(name) }
     }
 }
 
@@ -75,7 +75,7 @@ public struct SCIMAttribute: Sendable {
 
     /// The sub-attribute named `name`, compared case-insensitively.
     public func subAttribute(_ name: String) -> SCIMAttribute? {
-        subAttributes.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        subAttributes.first { $0.name.equalsIgnoringCase(name) }
     }
 }
 
@@ -103,20 +103,20 @@ public struct SCIMResourceType: Sendable {
     /// the URN the attribute lives under (nil for core attributes, which sit at the top of the resource).
     public func attribute(urn: String?, name: String) -> (attribute: SCIMAttribute, extensionURN: String?)? {
         if let urn {
-            if urn.caseInsensitiveCompare(schema.id) == .orderedSame { return schema.attribute(name).map { ($0, nil) } }
-            for (extensionSchema, _) in extensions where urn.caseInsensitiveCompare(extensionSchema.id) == .orderedSame {
+            if urn.equalsIgnoringCase(schema.id) { return schema.attribute(name).map { ($0, nil) } }
+            for (extensionSchema, _) in extensions where urn.equalsIgnoringCase(extensionSchema.id) {
                 return extensionSchema.attribute(name).map { ($0, extensionSchema.id) }
             }
             return nil
         }
         return schema.attribute(name).map { ($0, nil) } ?? SCIMResourceType.common.first {
-            $0.name.caseInsensitiveCompare(name) == .orderedSame
+            $0.name.equalsIgnoringCase(name)
         }.map { ($0, nil) }
     }
 
     /// The extension schema with this URN, if the resource type has it.
     public func extensionSchema(_ urn: String) -> SCIMSchema? {
-        extensions.first { $0.schema.id.caseInsensitiveCompare(urn) == .orderedSame }?.schema
+        extensions.first { $0.schema.id.equalsIgnoringCase(urn) }?.schema
     }
 
     /// The attributes every resource has (RFC 7643 §3.1): `id`, `externalId`, `meta`.

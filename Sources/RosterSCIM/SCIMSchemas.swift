@@ -175,7 +175,7 @@ public enum SCIMSchemas {
 
     /// The schema whose URN is `id`, compared case-insensitively as RFC 7643 §10.2 requires for URNs, or nil.
     public static func schema(id: String) -> SCIMSchema? {
-        all.first { $0.id.caseInsensitiveCompare(id) == .orderedSame }
+        all.first { $0.id.equalsIgnoringCase(id) }
     }
 
     // MARK: Building blocks

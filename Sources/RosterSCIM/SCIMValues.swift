@@ -17,8 +17,8 @@ enum SCIMValues {
     static func boolean(_ value: JSON) -> Bool? {
         switch value {
         case .bool(let flag): flag
-        case .string(let text) where text.caseInsensitiveCompare("true") == .orderedSame: true
-        case .string(let text) where text.caseInsensitiveCompare("false") == .orderedSame: false
+        case .string(let text) where text.equalsIgnoringCase("true"): true
+        case .string(let text) where text.equalsIgnoringCase("false"): false
         default: nil
         }
     }

@@ -117,26 +117,40 @@ struct GuardedTransaction: StoreTransaction {
 
     func user(id: Identifier) async throws -> User { try await base.user(id: id) }
     func user(email: String) async throws -> User? { try await base.user(email: email) }
-    func users(emails: [String]?, includeInactive: Bool, page: PageRequest) async throws -> Page<User> { try await base.users(emails: emails, includeInactive: includeInactive, page: page) }
+    func users(emails: [String]?, includeInactive: Bool, page: PageRequest) async throws -> Page<User> {
+        try await base.users(emails: emails, includeInactive: includeInactive, page: page)
+    }
     func firstOwner() async throws -> User? { try await base.firstOwner() }
     func activeOwnerCount() async throws -> Int { try await base.activeOwnerCount() }
     func user(userName: String) async throws -> User? { try await base.user(userName: userName) }
     func users(externalID: String) async throws -> [User] { try await base.users(externalID: externalID) }
     func userCount() async throws -> Int { try await base.userCount() }
     func users(offset: Int, limit: Int) async throws -> [User] { try await base.users(offset: offset, limit: limit) }
-    func scimAttributes(ofUsers ids: [Identifier]) async throws -> [Identifier: JSON] { try await base.scimAttributes(ofUsers: ids) }
-    func setSCIMAttributes(_ attributes: JSON?, ofUser id: Identifier) async throws { try await base.setSCIMAttributes(attributes, ofUser: id) }
+    func scimAttributes(ofUsers ids: [Identifier]) async throws -> [Identifier: JSON] {
+        try await base.scimAttributes(ofUsers: ids)
+    }
+    func setSCIMAttributes(_ attributes: JSON?, ofUser id: Identifier) async throws {
+        try await base.setSCIMAttributes(attributes, ofUser: id)
+    }
     func insertGroup(_ group: Group) async throws { try await base.insertGroup(group) }
     func group(id: Identifier) async throws -> Group { try await base.group(id: id) }
     func group(name: String) async throws -> Group? { try await base.group(name: name) }
     func groups(page: PageRequest) async throws -> Page<Group> { try await base.groups(page: page) }
     func updateGroup(_ group: Group) async throws { try await base.updateGroup(group) }
-    func isMember(groupID: Identifier, userID: Identifier) async throws -> Bool { try await base.isMember(groupID: groupID, userID: userID) }
-    func members(groupID: Identifier, page: PageRequest) async throws -> Page<User> { try await base.members(groupID: groupID, page: page) }
+    func isMember(groupID: Identifier, userID: Identifier) async throws -> Bool {
+        try await base.isMember(groupID: groupID, userID: userID)
+    }
+    func members(groupID: Identifier, page: PageRequest) async throws -> Page<User> {
+        try await base.members(groupID: groupID, page: page)
+    }
     func allMembers(groupID: Identifier) async throws -> [User] { try await base.allMembers(groupID: groupID) }
     func groups(ofUser userID: Identifier) async throws -> [Group] { try await base.groups(ofUser: userID) }
-    func members(ofGroups groupIDs: [Identifier]) async throws -> [Identifier: [User]] { try await base.members(ofGroups: groupIDs) }
-    func groups(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [Group]] { try await base.groups(ofUsers: userIDs) }
+    func members(ofGroups groupIDs: [Identifier]) async throws -> [Identifier: [User]] {
+        try await base.members(ofGroups: groupIDs)
+    }
+    func groups(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [Group]] {
+        try await base.groups(ofUsers: userIDs)
+    }
     func groupCount() async throws -> Int { try await base.groupCount() }
     func groups(offset: Int, limit: Int) async throws -> [Group] { try await base.groups(offset: offset, limit: limit) }
     func groups(externalID: String) async throws -> [Group] { try await base.groups(externalID: externalID) }
@@ -144,14 +158,26 @@ struct GuardedTransaction: StoreTransaction {
     func role(id: Identifier) async throws -> Role { try await base.role(id: id) }
     func role(name: String, scope: RoleScope) async throws -> Role? { try await base.role(name: name, scope: scope) }
     func role(predefined: PredefinedRole) async throws -> Role { try await base.role(predefined: predefined) }
-    func roles(scope: RoleScope, page: PageRequest) async throws -> Page<Role> { try await base.roles(scope: scope, page: page) }
-    func isAssigned(roleID: Identifier, to principal: Principal) async throws -> Bool { try await base.isAssigned(roleID: roleID, to: principal) }
-    func roles(ofGroup groupID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole> { try await base.roles(ofGroup: groupID, scope: scope, page: page) }
-    func roles(ofUser userID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole> { try await base.roles(ofUser: userID, scope: scope, page: page) }
-    func assignedRole(_ roleID: Identifier, user userID: Identifier) async throws -> AssignedRole? { try await base.assignedRole(roleID, user: userID) }
+    func roles(scope: RoleScope, page: PageRequest) async throws -> Page<Role> {
+        try await base.roles(scope: scope, page: page)
+    }
+    func isAssigned(roleID: Identifier, to principal: Principal) async throws -> Bool {
+        try await base.isAssigned(roleID: roleID, to: principal)
+    }
+    func roles(ofGroup groupID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole> {
+        try await base.roles(ofGroup: groupID, scope: scope, page: page)
+    }
+    func roles(ofUser userID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole> {
+        try await base.roles(ofUser: userID, scope: scope, page: page)
+    }
+    func assignedRole(_ roleID: Identifier, user userID: Identifier) async throws -> AssignedRole? {
+        try await base.assignedRole(roleID, user: userID)
+    }
     func allRoles(ofUser userID: Identifier) async throws -> [Role] { try await base.allRoles(ofUser: userID) }
     func holders(ofRole roleID: Identifier) async throws -> [Identifier] { try await base.holders(ofRole: roleID) }
-    func key(secretHash: [UInt8]) async throws -> (key: AdminKey, storedHash: [UInt8])? { try await base.key(secretHash: secretHash) }
+    func key(secretHash: [UInt8]) async throws -> (key: AdminKey, storedHash: [UInt8])? {
+        try await base.key(secretHash: secretHash)
+    }
     func keyCount() async throws -> Int { try await base.keyCount() }
     func key(id: Identifier) async throws -> AdminKey { try await base.key(id: id) }
     func keys(page: PageRequest) async throws -> Page<AdminKey> { try await base.keys(page: page) }
@@ -159,27 +185,57 @@ struct GuardedTransaction: StoreTransaction {
     func recordKeyUse(_ lastUsed: [Identifier: Int]) async throws { try await base.recordKeyUse(lastUsed) }
     func insertProject(_ project: Project) async throws { try await base.insertProject(project) }
     func project(id: Identifier) async throws -> Project { try await base.project(id: id) }
-    func projects(includeArchived: Bool, page: PageRequest) async throws -> Page<Project> { try await base.projects(includeArchived: includeArchived, page: page) }
+    func projects(includeArchived: Bool, page: PageRequest) async throws -> Page<Project> {
+        try await base.projects(includeArchived: includeArchived, page: page)
+    }
     func updateProject(_ project: Project) async throws { try await base.updateProject(project) }
-    func addProjectMember(projectID: Identifier, userID: Identifier, addedAt: Int) async throws -> Bool { try await base.addProjectMember(projectID: projectID, userID: userID, addedAt: addedAt) }
-    func removeProjectMember(projectID: Identifier, userID: Identifier) async throws -> Bool { try await base.removeProjectMember(projectID: projectID, userID: userID) }
-    func projectMember(projectID: Identifier, userID: Identifier) async throws -> ProjectMember? { try await base.projectMember(projectID: projectID, userID: userID) }
-    func projectMembers(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectMember> { try await base.projectMembers(projectID: projectID, page: page) }
-    func projects(ofUser userID: Identifier) async throws -> [(project: Project, role: PredefinedProjectRole?)] { try await base.projects(ofUser: userID) }
-    func projects(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [(project: Project, role: PredefinedProjectRole?)]] { try await base.projects(ofUsers: userIDs) }
-    func addProjectGroup(projectID: Identifier, groupID: Identifier, createdAt: Int) async throws -> Bool { try await base.addProjectGroup(projectID: projectID, groupID: groupID, createdAt: createdAt) }
-    func removeProjectGroup(projectID: Identifier, groupID: Identifier) async throws -> Bool { try await base.removeProjectGroup(projectID: projectID, groupID: groupID) }
-    func projectGroup(projectID: Identifier, groupID: Identifier) async throws -> ProjectGroup? { try await base.projectGroup(projectID: projectID, groupID: groupID) }
-    func projectGroups(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectGroup> { try await base.projectGroups(projectID: projectID, page: page) }
-    func hasGroupAccess(projectID: Identifier, userID: Identifier) async throws -> Bool { try await base.hasGroupAccess(projectID: projectID, userID: userID) }
-    func serviceAccount(id: Identifier, projectID: Identifier) async throws -> ServiceAccount { try await base.serviceAccount(id: id, projectID: projectID) }
+    func addProjectMember(projectID: Identifier, userID: Identifier, addedAt: Int) async throws -> Bool {
+        try await base.addProjectMember(projectID: projectID, userID: userID, addedAt: addedAt)
+    }
+    func removeProjectMember(projectID: Identifier, userID: Identifier) async throws -> Bool {
+        try await base.removeProjectMember(projectID: projectID, userID: userID)
+    }
+    func projectMember(projectID: Identifier, userID: Identifier) async throws -> ProjectMember? {
+        try await base.projectMember(projectID: projectID, userID: userID)
+    }
+    func projectMembers(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectMember> {
+        try await base.projectMembers(projectID: projectID, page: page)
+    }
+    func projects(ofUser userID: Identifier) async throws -> [(project: Project, role: PredefinedProjectRole?)] {
+        try await base.projects(ofUser: userID)
+    }
+    func projects(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [(project: Project, role: PredefinedProjectRole?)]] {
+        try await base.projects(ofUsers: userIDs)
+    }
+    func addProjectGroup(projectID: Identifier, groupID: Identifier, createdAt: Int) async throws -> Bool {
+        try await base.addProjectGroup(projectID: projectID, groupID: groupID, createdAt: createdAt)
+    }
+    func removeProjectGroup(projectID: Identifier, groupID: Identifier) async throws -> Bool {
+        try await base.removeProjectGroup(projectID: projectID, groupID: groupID)
+    }
+    func projectGroup(projectID: Identifier, groupID: Identifier) async throws -> ProjectGroup? {
+        try await base.projectGroup(projectID: projectID, groupID: groupID)
+    }
+    func projectGroups(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectGroup> {
+        try await base.projectGroups(projectID: projectID, page: page)
+    }
+    func hasGroupAccess(projectID: Identifier, userID: Identifier) async throws -> Bool {
+        try await base.hasGroupAccess(projectID: projectID, userID: userID)
+    }
+    func serviceAccount(id: Identifier, projectID: Identifier) async throws -> ServiceAccount {
+        try await base.serviceAccount(id: id, projectID: projectID)
+    }
     func serviceAccount(id: Identifier) async throws -> ServiceAccount { try await base.serviceAccount(id: id) }
-    func serviceAccounts(projectID: Identifier, page: PageRequest) async throws -> Page<ServiceAccount> { try await base.serviceAccounts(projectID: projectID, page: page) }
+    func serviceAccounts(projectID: Identifier, page: PageRequest) async throws -> Page<ServiceAccount> {
+        try await base.serviceAccounts(projectID: projectID, page: page)
+    }
     func insertInvite(_ invite: Invite) async throws { try await base.insertInvite(invite) }
     func invite(id: Identifier) async throws -> Invite { try await base.invite(id: id) }
     func invites(page: PageRequest) async throws -> Page<Invite> { try await base.invites(page: page) }
     func deleteInvite(id: Identifier) async throws { try await base.deleteInvite(id: id) }
     func unacceptedInvites(email: String) async throws -> [Invite] { try await base.unacceptedInvites(email: email) }
     func appendAuditEvent(_ event: AuditEvent) async throws { try await base.appendAuditEvent(event) }
-    func auditEvents(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent> { try await base.auditEvents(filter, page: page) }
+    func auditEvents(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent> {
+        try await base.auditEvents(filter, page: page)
+    }
 }

@@ -181,4 +181,17 @@ struct EscalationTests {
             try expectError(try await api.post("/v1/organization/admin_api_keys", #"{"name": "x", "scopes": []}"#), .badRequest, param: "scopes")
         }
     }
+
+    @Test("a key listing gives away nothing of a short key such as the README's sk-admin-local-dev, and readers cannot list keys")
+    func listingsRevealNoSecrets() async throws {
+        try await Fixture.run { api in
+            _ = try await api.organization.bootstrap(adminKey: "sk-admin-local-dev", ownerEmail: Fixture.ownerEmail)
+            let keys = try await api.expectOK(api.get("/v1/organization/admin_api_keys?limit=100")).items()
+            let redacted = keys.compactMap { $0["redacted_value"] as? String }
+            #expect(redacted.contains("sk-admin-..."), "\(redacted)")
+            #expect(!redacted.contains { $0.contains("local") || $0.contains("dev") }, "\(redacted)")
+            let reader = try await api.holder("rex", role: .reader)
+            try expectMissingPermission(try await api.send(.get, "/v1/organization/admin_api_keys", key: reader.key), "api.admin_keys.read")
+        }
+    }
 }

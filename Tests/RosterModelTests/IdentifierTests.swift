@@ -60,3 +60,18 @@ import Testing
         #expect(reads.subtracting(PredefinedRole.reader.permissions) == ["api.admin_keys.read", "api.audit_logs.read", "api.scim.read"])
     }
 }
+
+@Suite struct CaseInsensitiveTests {
+    @Test("equalsIgnoringCase agrees with Foundation, ASCII or not")
+    func agreesWithFoundation() {
+        let pairs = [
+            ("userName", "USERNAME"), ("userName", "username1"), ("a", "b"), ("", ""), ("@[", "`{"), ("Équipe", "ÉQUIPE"),
+            ("straße", "STRASSE"), ("id", "İD"), ("members", "Members"),
+        ]
+        for (a, b) in pairs {
+            #expect(a.equalsIgnoringCase(b) == (a.caseInsensitiveCompare(b) == .orderedSame), "\(a) ~ \(b)")
+        }
+        #expect(Validation.comparisonKey("UserName@Example.COM") == "username@example.com")
+        #expect(Validation.comparisonKey("Équipe") == Validation.comparisonKey("ÉQUIPE"))
+    }
+}

@@ -14,7 +14,7 @@ struct SCIMQuery {
     /// form-encoded, `+` standing for a space, as identity providers (Entra's validator among them) send them.
     init(query request: Request) throws {
         let parameters = request.formQuery
-        func value(_ name: String) -> String? { parameters.last { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value }
+        func value(_ name: String) -> String? { parameters.last { $0.key.equalsIgnoringCase(name) }?.value }
         try self.init(
             filter: value("filter"), startIndex: value("startIndex"), count: value("count"),
             attributes: value("attributes"), excludedAttributes: value("excludedAttributes"))
@@ -55,7 +55,7 @@ struct SCIMQuery {
         }
         self.attributes = list(attributes)
         self.excludedAttributes = list(excludedAttributes)
-        let excludesMembers = self.excludedAttributes?.contains { $0.caseInsensitiveCompare("members") == .orderedSame } ?? false
+        let excludesMembers = self.excludedAttributes?.contains { $0.equalsIgnoringCase("members") } ?? false
         let selectsOthers = self.attributes.map { !$0.isEmpty && !$0.contains { $0.lowercased().hasPrefix("members") } } ?? false
         listQuery = SCIMListQuery(
             filter: filter.flatMap { $0.isEmpty ? nil : $0 }, startIndex: try integer(startIndex, "startIndex", default: 1),

@@ -85,13 +85,13 @@ struct SCIMUserFields {
         }
         stored.removeAll { managed.contains($0.0.lowercased()) }
         var schemas: [JSON] = [.string(SCIMSchemas.userURN)]
-        if stored.contains(where: { $0.0.caseInsensitiveCompare(SCIMSchemas.enterpriseUserURN) == .orderedSame }) {
+        if stored.contains(where: { $0.0.equalsIgnoringCase(SCIMSchemas.enterpriseUserURN) }) {
             schemas.append(.string(SCIMSchemas.enterpriseUserURN))
         }
         var members: [(String, JSON)] = [("schemas", .array(schemas)), ("id", .string(user.id.rawValue))]
         if let externalID = user.externalID { members.append(("externalId", .string(externalID))) }
         members.append(("userName", .string(user.userName)))
-        stored.removeAll { $0.0.caseInsensitiveCompare("active") == .orderedSame }
+        stored.removeAll { $0.0.equalsIgnoringCase("active") }
         members += stored
         members.append(("active", .bool(user.isActive)))
         if !groups.isEmpty {
