@@ -16,6 +16,7 @@ struct AccessMiddleware: RouterMiddleware {
     let organization: Organization
     let settings: HTTPSettings
     let throttle: FailedAuthenticationThrottle
+    let metrics: RosterMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let address = settings.clientAddress(for: request.head, peer: context.peerAddress)
@@ -34,6 +35,12 @@ struct AccessMiddleware: RouterMiddleware {
             let response = try await checked(request, context: context, next: next)
             throttle.noteSuccess(address: address, fingerprint: fingerprint)
             return response
+        } catch let error as ServiceError where error.kind == .forbidden && error.code == "missing_permission" {
+            metrics.recordDecision(allowed: false)
+            throw error
+        } catch let error as APIError where error.status == .forbidden {
+            metrics.recordDecision(allowed: false)
+            throw error
         } catch let error as ServiceError where error.kind == .unauthenticated {
             throttle.noteFailure(address: address)
             throw error
@@ -66,6 +73,7 @@ struct AccessMiddleware: RouterMiddleware {
         var context = context
         context.caller = try await organization.authenticateAndAuthorize(
             secret: String(parts[1]), requirement, projectID: projectID, operation: operation)
+        metrics.recordDecision(allowed: true)
         return try await next(request, context)
     }
 }

@@ -7,28 +7,46 @@ import RosterService
 /// Builds the application `roster serve` runs: Roster's router, served as `configuration` says, together with the
 /// background services the organization needs (`KeyUseFlusher`), which start and stop with the server.
 public func buildApplication(
-    organization: Organization, settings: HTTPSettings, configuration: ApplicationConfiguration, logger: Logger
+    organization: Organization, settings: HTTPSettings, metrics: RosterMetrics, configuration: ApplicationConfiguration,
+    logger: Logger
 ) -> some ApplicationProtocol {
     Application(
-        responder: buildResponder(organization: organization, settings: settings), configuration: configuration,
-        services: [KeyUseFlusher(organization: organization, logger: logger)], logger: logger)
+        responder: buildResponder(organization: organization, settings: settings, metrics: metrics), configuration: configuration,
+        services: [KeyUseFlusher(organization: organization, metrics: metrics, logger: logger)], logger: logger)
 }
 
 /// Roster's router as the responder `roster serve` and the handler tests run: every route, `HEAD` answered wherever
 /// `GET` is, and 405 for any other method on a known path (`MethodResponder`).
-public func buildResponder(organization: Organization, settings: HTTPSettings = HTTPSettings()) -> some HTTPResponder<RosterRequestContext> {
-    MethodResponder(base: buildRouter(organization: organization, settings: settings).buildResponder())
+public func buildResponder(
+    organization: Organization, settings: HTTPSettings = HTTPSettings(), metrics: RosterMetrics = RosterMetrics()
+) -> some HTTPResponder<RosterRequestContext> {
+    MethodResponder(base: buildRouter(organization: organization, settings: settings, metrics: metrics).buildResponder())
 }
 
 /// Builds Roster's router: the shared entry point of `roster serve` and the handler tests.
 /// - Parameter answerWrongMethods: add the routes that answer 405 for a known path asked with another method
 ///   (on by default; off only to list the routes Roster really serves).
 public func buildRouter(
-    organization: Organization, settings: HTTPSettings = HTTPSettings(), answerWrongMethods: Bool = true
+    organization: Organization, settings: HTTPSettings = HTTPSettings(), metrics: RosterMetrics = RosterMetrics(),
+    answerWrongMethods: Bool = true
 ) -> Router<RosterRequestContext> {
     let router = Router(context: RosterRequestContext.self)
-    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: RequestLogMiddleware(metrics: metrics))
+    // Liveness, readiness and metrics need no key: a load balancer and a Prometheus scraper ask them.
     router.get("healthz") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ok\n"))) }
+    router.get("readyz") { _, _ in
+        guard await organization.isReady() else {
+            throw APIError(
+                .serviceUnavailable, "The store is not open or cannot be reached; Roster is not ready to serve requests.",
+                code: "store_unavailable", type: "server_error")
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ready\n")))
+    }
+    router.get("metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: .init(string: metrics.exposition())))
+    }
     router.get("openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(string: OpenAPIDocument.text)))
     }
@@ -36,7 +54,8 @@ public func buildRouter(
     let throttle = FailedAuthenticationThrottle(
         perMinute: settings.failedAuthenticationsPerMinute, clock: { Date().timeIntervalSince1970 })
     func guarded(_ path: RouterPath) -> RouterGroup<RosterRequestContext> {
-        router.group(path).add(middleware: AccessMiddleware(organization: organization, settings: settings, throttle: throttle))
+        router.group(path).add(
+            middleware: AccessMiddleware(organization: organization, settings: settings, throttle: throttle, metrics: metrics))
     }
     let api = guarded("v1/organization")
     GroupsController(organization: organization).addRoutes(to: api)

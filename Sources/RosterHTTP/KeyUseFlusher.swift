@@ -8,12 +8,14 @@ import ServiceLifecycle
 public struct KeyUseFlusher: Service {
     let organization: Organization
     let interval: Duration
+    let metrics: RosterMetrics?
     let logger: Logger
 
     /// - Parameter interval: how long uses wait in memory at most (default 5 seconds).
-    public init(organization: Organization, interval: Duration = .seconds(5), logger: Logger) {
+    public init(organization: Organization, interval: Duration = .seconds(5), metrics: RosterMetrics? = nil, logger: Logger) {
         self.organization = organization
         self.interval = interval
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -31,7 +33,10 @@ public struct KeyUseFlusher: Service {
     private func flush() async {
         do {
             let written = try await organization.flushKeyUse()
-            if written > 0 { logger.debug("recorded the last use of \(written) admin keys") }
+            if written > 0 {
+                metrics?.recordKeyUseFlush(keys: written)
+                logger.debug("recorded the last use of \(written) admin keys")
+            }
         } catch {
             logger.error("could not record when admin keys were last used: \(error)")
         }

@@ -2,10 +2,11 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Gives every request an id, returned as `x-request-id`, turns every error into OpenAI's envelope, and logs
-/// one line per request.
+/// Gives every request an id, returned as `x-request-id`, turns every error into OpenAI's envelope, logs one line
+/// per request and counts it in `metrics` by route template, method and status.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = RosterRequestContext
+    let metrics: RosterMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = Self.newRequestID()
@@ -26,7 +27,14 @@ struct RequestLogMiddleware: RouterMiddleware {
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         context.logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms")
+            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms",
+            metadata: [
+                "method": .string(request.method.rawValue), "path": .string(request.uri.path),
+                "status": .stringConvertible(response.status.code), "duration_ms": .string(String(format: "%.1f", milliseconds)),
+            ])
+        // Unmatched paths share one series, so a scan of random URLs cannot grow the registry.
+        metrics.recordRequest(
+            route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: response.status.code, duration: elapsed)
         return response
     }
 

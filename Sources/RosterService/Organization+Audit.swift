@@ -1,4 +1,5 @@
 import RosterModel
+import Synchronization
 import RosterStore
 
 /// The audit events of one use case, appended in its transaction so that they commit or roll back with the change.
@@ -11,6 +12,15 @@ struct AuditTrail {
     /// Nil for Roster itself.
     let actor: AuditActor?
     let time: Int
+    /// How many events this trail recorded: every change records one, so it tells whether something changed.
+    let recorded = EventCount()
+
+    /// A count shared by every copy of one trail.
+    final class EventCount: Sendable {
+        private let count = Mutex(0)
+        var value: Int { count.withLock { $0 } }
+        func increment() { count.withLock { $0 += 1 } }
+    }
 
     /// Appends an event of `type` made to `resource`, in `project` when given. `details` are the members of the type's
     /// object after its `id`, which is `id` when given, else the resource's.
@@ -18,6 +28,7 @@ struct AuditTrail {
         _ type: AuditEventType, on resource: Identifier, in project: Project? = nil, id: String? = nil,
         _ details: [(String, JSON)] = []
     ) async throws {
+        recorded.increment()
         try await tx.appendAuditEvent(
             AuditEvent(
                 id: .make(.auditLog), type: type, effectiveAt: time, actor: actor,

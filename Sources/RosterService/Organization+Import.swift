@@ -2,10 +2,23 @@ import RosterModel
 import RosterStore
 
 extension Organization {
-    /// How many objects an import created and updated.
+    /// What an import did with the file's entries (roles, users and groups): how many it created, changed, and found
+    /// already as the file says.
     public struct ImportSummary: Sendable, Equatable {
         public var created = 0
-        public var updated = 0
+        public var changed = 0
+        public var unchanged = 0
+
+        public init(created: Int = 0, changed: Int = 0, unchanged: Int = 0) {
+            self.created = created
+            self.changed = changed
+            self.unchanged = unchanged
+        }
+
+        /// Counts an existing entry as changed when the import recorded any audit event for it, else unchanged.
+        mutating func count(existing eventsBefore: Int, _ audit: AuditTrail) {
+            if audit.recorded.value > eventsBefore { changed += 1 } else { unchanged += 1 }
+        }
     }
 
     /// Applies an organization file in one transaction: either all of it takes effect or none of it.
@@ -33,8 +46,10 @@ extension Organization {
                         role.updatedAt = timestamp
                         try await tx.updateRole(role)
                         try await audit.record(.roleUpdated, on: role.id, changes: Self.roleChanges(from: before, to: role))
+                        summary.changed += 1
+                    } else {
+                        summary.unchanged += 1
                     }
-                    summary.updated += 1
                 } else {
                     let role = Role(
                         id: .make(.role), name: name, description: entry.description, permissions: permissions,
@@ -52,6 +67,7 @@ extension Organization {
             }
             for (index, entry) in (file.users ?? []).enumerated() {
                 let param = "users[\(index)]"
+                let eventsBefore = audit.recorded.value
                 if let email = entry.email, !Validation.isEmail(email) {
                     throw ServiceError.invalid("'\(email)' is not an email address.", param: "\(param).email")
                 }
@@ -79,7 +95,6 @@ extension Organization {
                         if user.isActive != existing.isActive { changes.append(("active", .bool(user.isActive))) }
                         if existing.isActive, !user.isActive { try await Self.deleteKeys(of: user.id, in: tx, audit: audit) }
                     }
-                    summary.updated += 1
                 } else {
                     user = User(
                         id: .make(.user), email: entry.email, name: name, addedAt: timestamp, userName: entry.key,
@@ -103,16 +118,17 @@ extension Organization {
                         .filter { !$0.isPredefined }.map(\.id)
                     try await Self.replaceAssignments(of: .user(user.id), held: held, wanted: wanted, in: tx, audit: audit)
                 }
+                if existing != nil { summary.count(existing: eventsBefore, audit) }
             }
             for (index, entry) in (file.groups ?? []).enumerated() {
                 let param = "groups[\(index)]"
                 let name = try Self.validName(entry.name, param: "\(param).name")
                 let group: Group
                 let created: Bool
+                let eventsBefore = audit.recorded.value
                 if let existing = try await tx.group(name: name) {
                     group = existing
                     created = false
-                    summary.updated += 1
                 } else {
                     group = Group(id: .make(.group), name: name, createdAt: timestamp, isSCIMManaged: entry.scimManaged ?? false)
                     try await tx.insertGroup(group)
@@ -145,6 +161,7 @@ extension Organization {
                     let held = try await Self.allRoles(of: .group(group.id), in: tx).map(\.id)
                     try await Self.replaceAssignments(of: .group(group.id), held: held, wanted: wanted, in: tx, audit: audit)
                 }
+                if !created { summary.count(existing: eventsBefore, audit) }
             }
             if hadOwner, try await tx.activeOwnerCount() == 0 {
                 throw ServiceError(

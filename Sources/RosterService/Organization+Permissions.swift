@@ -96,6 +96,16 @@ extension Organization {
         throw ServiceError(.forbidden, "You are missing \(needed) which \(operation) needs. " + why, code: "missing_permission")
     }
 
+    /// Whether the store answers a read: the readiness check.
+    public func isReady() async -> Bool {
+        do {
+            _ = try await store.read { try await $0.keyCount() }
+            return true
+        } catch {
+            return false
+        }
+    }
+
     // MARK: The decision
 
     /// The one decision: whether `user`, whose grants (read with `grants(of:in:_:)` for the same project) are `grants`,

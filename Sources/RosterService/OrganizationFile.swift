@@ -1,3 +1,6 @@
+import Foundation
+import RosterModel
+
 /// The declarative organization file read by `roster import` and `roster serve --seed`, and written by `roster export`.
 ///
 /// Users are named by user name (which is their email unless SCIM gave them another), roles and groups by
@@ -87,5 +90,115 @@ public struct OrganizationFile: Codable, Equatable, Sendable {
         self.roles = roles
         self.users = users
         self.groups = groups
+    }
+}
+
+extension OrganizationFile {
+    /// Why text could not be read as an organization file, in words that name the place: the line and column of a
+    /// JSON mistake, or the entry (`users[1].roles[0]`) of anything else.
+    public struct ReadError: Error, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The members each kind of entry may have; anything else in a file is a mistake, not something to skip.
+    static let members: [String: Set<String>] = [
+        "": ["roles", "users", "groups"],
+        "roles": ["name", "description", "permissions"],
+        "users": ["email", "user_name", "name", "role", "roles", "active"],
+        "groups": ["name", "scim_managed", "members", "roles"],
+    ]
+
+    /// Reads an organization file strictly: JSON as RFC 8259 has it (no trailing commas, no comments), with only the
+    /// members an organization file has, each of its type. Throws `ReadError` naming the line and column, or the entry.
+    public static func parse(_ data: Data) throws -> OrganizationFile {
+        let document: JSON
+        do {
+            document = try JSON.parse(data)
+        } catch let error as JSON.SyntaxError {
+            let (line, column) = position(of: error.offset, in: data)
+            throw ReadError(
+                description: "line \(line), column \(column): this is not valid JSON (look for a missing comma or quote, "
+                    + "or a comma before a closing bracket)")
+        }
+        guard let top = document.objectValue else { throw ReadError(description: "the file must be a JSON object") }
+        try checkMembers(top, of: "", at: "")
+        func entries(_ name: String) throws -> [(String, [(String, JSON)])]? {
+            guard let value = top.first(where: { $0.0 == name })?.1, value != .null else { return nil }
+            guard let array = value.arrayValue else { throw ReadError(description: "'\(name)' must be an array") }
+            return try array.enumerated().map { index, element in
+                let path = "\(name)[\(index)]"
+                guard let members = element.objectValue else { throw ReadError(description: "'\(path)' must be an object") }
+                try checkMembers(members, of: name, at: path)
+                return (path, members)
+            }
+        }
+        let roles = try entries("roles")?.map { path, entry in
+            RoleEntry(
+                name: try field(entry, "name", at: path, required: true) ?? "", description: try field(entry, "description", at: path),
+                permissions: try list(entry, "permissions", at: path, required: true) ?? [])
+        }
+        let users = try entries("users")?.map { path, entry in
+            UserEntry(
+                email: try field(entry, "email", at: path), userName: try field(entry, "user_name", at: path),
+                name: try field(entry, "name", at: path), role: try field(entry, "role", at: path),
+                roles: try list(entry, "roles", at: path), active: try flag(entry, "active", at: path))
+        }
+        let groups = try entries("groups")?.map { path, entry in
+            GroupEntry(
+                name: try field(entry, "name", at: path, required: true) ?? "", scimManaged: try flag(entry, "scim_managed", at: path),
+                members: try list(entry, "members", at: path), roles: try list(entry, "roles", at: path))
+        }
+        return OrganizationFile(roles: roles, users: users, groups: groups)
+    }
+
+    private static func checkMembers(_ members: [(String, JSON)], of kind: String, at path: String) throws {
+        let allowed = Self.members[kind] ?? []
+        for (name, _) in members where !allowed.contains(name) {
+            let place = path.isEmpty ? name : "\(path).\(name)"
+            throw ReadError(
+                description: "'\(place)' is not part of an organization file; \(path.isEmpty ? "the file" : "an entry of '\(kind)'") "
+                    + "may have \(allowed.sorted().map { "'\($0)'" }.joined(separator: ", "))")
+        }
+    }
+
+    private static func value(_ entry: [(String, JSON)], _ name: String) -> JSON? {
+        guard let value = entry.first(where: { $0.0 == name })?.1, value != .null else { return nil }
+        return value
+    }
+
+    private static func field(_ entry: [(String, JSON)], _ name: String, at path: String, required: Bool = false) throws -> String? {
+        guard let value = value(entry, name) else {
+            if required { throw ReadError(description: "'\(path)' needs a '\(name)'") }
+            return nil
+        }
+        guard let text = value.stringValue else { throw ReadError(description: "'\(path).\(name)' must be a string") }
+        return text
+    }
+
+    private static func list(_ entry: [(String, JSON)], _ name: String, at path: String, required: Bool = false) throws -> [String]? {
+        guard let value = value(entry, name) else {
+            if required { throw ReadError(description: "'\(path)' needs a '\(name)' list") }
+            return nil
+        }
+        guard let elements = value.arrayValue else { throw ReadError(description: "'\(path).\(name)' must be an array of strings") }
+        return try elements.enumerated().map { index, element in
+            guard let text = element.stringValue else { throw ReadError(description: "'\(path).\(name)[\(index)]' must be a string") }
+            return text
+        }
+    }
+
+    private static func flag(_ entry: [(String, JSON)], _ name: String, at path: String) throws -> Bool? {
+        guard let value = value(entry, name) else { return nil }
+        guard case .bool(let flag) = value else { throw ReadError(description: "'\(path).\(name)' must be true or false") }
+        return flag
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`.
+    static func position(of offset: Int, in data: Data) -> (line: Int, column: Int) {
+        let bytes = Array(data.prefix(offset))
+        let line = bytes.filter { $0 == 0x0A }.count + 1
+        let lineStart = (bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+        let column = String(decoding: bytes[lineStart...], as: UTF8.self).count + 1
+        return (line, column)
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import RosterHTTP
 import RosterSQLite
 import RosterService
 import RosterStore
@@ -6,10 +7,12 @@ import RosterStore
 /// The composition root: the one place that knows which backend stores the organization.
 enum Backend {
     /// Opens the SQLite database at `path` (`:memory:` for a private in-memory one) and runs `body` with the
-    /// organization on it, closing the database afterwards.
+    /// organization on it, closing the database afterwards. With `metrics`, every store transaction is timed.
     static func withOrganization<T>(
-        database path: String, logger: Logger, _ body: (Organization) async throws -> T
+        database path: String, metrics: RosterMetrics? = nil, logger: Logger, _ body: (Organization) async throws -> T
     ) async throws -> T {
-        try await SQLiteDatastore.withOpened(.init(path: path), logger: logger) { try await body(Organization(store: $0)) }
+        try await SQLiteDatastore.withOpened(.init(path: path), logger: logger) { store in
+            try await body(Organization(store: metrics.map { MeteredDatastore(store, metrics: $0) } ?? store))
+        }
     }
 }

@@ -13,15 +13,20 @@ struct Export: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let file = try await Backend.withOrganization(database: storage.database, logger: Logger(label: "roster")) {
-            try await $0.exportFile()
+        let database = try storage.existingPath()
+        let file = try await CLIError.explaining(database: database) {
+            try await Backend.withOrganization(database: database, logger: Logger(label: "roster")) { try await $0.exportFile() }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(file)
         data.append(0x0A)
         if let output {
-            try data.write(to: URL(fileURLWithPath: output))
+            do {
+                try data.write(to: URL(fileURLWithPath: output))
+            } catch {
+                throw CLIError(CLIError.explain(error, database: database))
+            }
         } else {
             FileHandle.standardOutput.write(data)
         }

@@ -13,24 +13,33 @@ struct Import: AsyncParsableCommand {
     @OptionGroup var storage: DatabaseOptions
 
     func run() async throws {
+        let database = try storage.existingPath()
         let organizationFile = try OrganizationFile.read(path: file)
-        let summary = try await Backend.withOrganization(database: storage.database, logger: Logger(label: "roster")) {
-            try await $0.importFile(organizationFile)
+        let summary = try await CLIError.explaining(database: database) {
+            try await Backend.withOrganization(database: database, logger: Logger(label: "roster")) {
+                try await $0.importFile(organizationFile)
+            }
         }
-        print("Imported \(file): \(summary.created) created, \(summary.updated) updated.")
+        print("Imported \(file): \(summary.sentence).")
     }
 }
 
+extension Organization.ImportSummary {
+    /// `2 created, 1 changed, 5 unchanged`.
+    var sentence: String { "\(created) created, \(changed) changed, \(unchanged) unchanged" }
+}
+
 extension OrganizationFile {
-    /// Reads and decodes a file, with errors a person can act on.
+    /// Reads and checks a file (`OrganizationFile.parse`), with errors that name the file and the place in it.
     static func read(path: String) throws -> OrganizationFile {
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("The organization file '\(path)' does not exist.") }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("Cannot read the organization file '\(path)'.")
+            throw CLIError("Roster may not read the organization file '\(path)'.")
         }
         do {
-            return try JSONDecoder().decode(OrganizationFile.self, from: data)
-        } catch {
-            throw ValidationError("'\(path)' is not a valid organization file: \(error)")
+            return try parse(data)
+        } catch let error as ReadError {
+            throw CLIError("'\(path)' is not a valid organization file: \(error.description).")
         }
     }
 }

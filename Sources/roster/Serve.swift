@@ -2,78 +2,137 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 import RosterHTTP
 import RosterService
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the HTTP server (the default command).")
 
-    @Option(help: "Address to listen on (env ROSTER_HOST).")
-    var host: String = Environment.value("ROSTER_HOST") ?? "127.0.0.1"
+    @Option(help: "Address to listen on (env ROSTER_HOST; default 127.0.0.1).")
+    var host: String?
 
-    @Option(help: "Port to listen on (env ROSTER_PORT).")
-    var port: Int = Environment.value("ROSTER_PORT").flatMap(Int.init) ?? 8080
+    @Option(help: "Port to listen on, 1 to 65535 (env ROSTER_PORT; default 8080).")
+    var port: Int?
 
     @OptionGroup var storage: DatabaseOptions
 
     @Option(
         name: .customLong("admin-key"),
-        help: "Make this an unlimited key of the first active owner at start-up, taking it back from whoever holds it: the operator's recovery path (env ROSTER_ADMIN_KEY).")
-    var adminKey: String? = Environment.value("ROSTER_ADMIN_KEY")
-
-    @Option(
-        name: .customLong("public-url"),
-        help: "The URL clients reach Roster at, such as https://roster.example.com; SCIM builds its URLs from it (env ROSTER_PUBLIC_URL).")
-    var publicURL: String? = Environment.value("ROSTER_PUBLIC_URL")
-
-    @Flag(
-        name: .customLong("trust-forwarded-headers"),
-        help: "Believe X-Forwarded-Proto/-Host/-For from a reverse proxy in front of Roster (env ROSTER_TRUST_FORWARDED_HEADERS=1).")
-    var trustForwardedHeaders: Bool = Environment.value("ROSTER_TRUST_FORWARDED_HEADERS") == "1"
+        help: """
+            Make this an unlimited key of the first active owner at start-up, taking it back from whoever holds it: the \
+            operator's recovery path. Prefer ROSTER_ADMIN_KEY: other users of the machine can read a command line.
+            """)
+    var adminKey: String?
 
     @Option(help: "Import this organization file at start-up (see `roster import`).")
     var seed: String?
 
     @Option(name: .customLong("owner-email"), help: "Email of the owner created when the organization has none (env ROSTER_OWNER_EMAIL).")
-    var ownerEmail: String = Environment.value("ROSTER_OWNER_EMAIL") ?? "owner@localhost"
+    var ownerEmail: String?
+
+    @Option(
+        name: .customLong("public-url"),
+        help: "The URL clients reach Roster at, such as https://roster.example.com; SCIM builds its URLs from it (env ROSTER_PUBLIC_URL).")
+    var publicURL: String?
+
+    @Flag(
+        name: .customLong("trust-forwarded-headers"),
+        help: "Believe X-Forwarded-Proto/-Host/-For from a reverse proxy in front of Roster (env ROSTER_TRUST_FORWARDED_HEADERS=1).")
+    var trustForwardedHeaders = false
+
+    @OptionGroup var logs: LogOptions
+
+    /// Everything the server runs with, read from the flags and then the environment.
+    private struct Settings {
+        var host: String
+        var port: Int
+        var database: String
+        var adminKey: String?
+        var ownerEmail: String
+        var http: HTTPSettings
+    }
 
     func validate() throws {
-        if let publicURL, let problem = HTTPSettings.problem(withPublicURL: publicURL) {
-            throw ValidationError("--public-url '\(publicURL)' cannot be used: \(problem).")
+        if let port, !(1...65535).contains(port) {
+            throw CLIError("--port \(port) is not a port: use a whole number from 1 to 65535.")
         }
+        _ = try settings()
+    }
+
+    private func settings() throws -> Settings {
+        let host = host ?? Environment.value("ROSTER_HOST") ?? "127.0.0.1"
+        let port = try port ?? Environment.port("ROSTER_PORT") ?? 8080
+        let publicURL = publicURL ?? Environment.value("ROSTER_PUBLIC_URL")
+        if let publicURL, let problem = HTTPSettings.problem(withPublicURL: publicURL) {
+            throw CLIError("The public URL '\(publicURL)' (--public-url or ROSTER_PUBLIC_URL) cannot be used: \(problem).")
+        }
+        let trusted = try trustForwardedHeaders || (Environment.flag("ROSTER_TRUST_FORWARDED_HEADERS") ?? false)
+        if let seed, !FileManager.default.fileExists(atPath: seed) {
+            throw CLIError("The seed file '\(seed)' does not exist.")
+        }
+        return Settings(
+            host: host, port: port, database: storage.path, adminKey: adminKey ?? Environment.value("ROSTER_ADMIN_KEY"),
+            ownerEmail: ownerEmail ?? Environment.value("ROSTER_OWNER_EMAIL") ?? "owner@localhost",
+            http: HTTPSettings(
+                publicURL: publicURL, listenAddress: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)",
+                trustForwardedHeaders: trusted))
     }
 
     func run() async throws {
-        var logger = Logger(label: "roster")
-        logger.logLevel = Environment.value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let seed = self.seed
+        try logs.start()
+        let settings = try settings()
+        let logger = Logger(label: "roster")
         let seedFile = try seed.map(OrganizationFile.read(path:))
-        try await Backend.withOrganization(database: storage.database, logger: logger) { organization in
-            let bootstrap = try await organization.bootstrap(adminKey: adminKey, ownerEmail: ownerEmail)
-            if let key = bootstrap.generatedKey {
-                // Written straight to the descriptor, so it shows before the server's first log line.
-                FileHandle.standardOutput.write(
-                    Data(
-                        """
-                        Roster created the owner \(bootstrap.owner.email ?? bootstrap.owner.userName) and this admin key, shown only once:
+        // Nothing is written before the address is known to be free.
+        try await Self.checkCanListen(host: settings.host, port: settings.port)
+        try await CLIError.explaining(database: settings.database) {
+            let metrics = RosterMetrics()
+            try await Backend.withOrganization(database: settings.database, metrics: metrics, logger: logger) { organization in
+                let bootstrap = try await organization.bootstrap(adminKey: settings.adminKey, ownerEmail: settings.ownerEmail)
+                if let key = bootstrap.generatedKey {
+                    // Written straight to the descriptor, so it shows before the server's first log line.
+                    FileHandle.standardOutput.write(
+                        Data(
+                            """
+                            Roster created the owner \(bootstrap.owner.email ?? bootstrap.owner.userName) and this admin key, shown only once:
 
-                            \(key)
+                                \(key)
 
 
-                        """.utf8))
+                            """.utf8))
+                }
+                if let seedFile, let seed {
+                    let summary = try await organization.importFile(seedFile)
+                    logger.info("seeded from \(seed): \(summary.sentence)")
+                }
+                let app = buildApplication(
+                    organization: organization, settings: settings.http, metrics: metrics,
+                    configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Roster"),
+                    logger: logger)
+                logger.info(
+                    "Roster \(RosterVersion.current) serving http://\(settings.http.listenAddress) from the database \(settings.database)")
+                try await app.runService()
+                logger.info("Roster stopped")
             }
-            if let seedFile {
-                let summary = try await organization.importFile(seedFile)
-                logger.info("seeded from \(seed ?? ""): \(summary.created) created, \(summary.updated) updated")
-            }
-            let settings = HTTPSettings(
-                publicURL: publicURL, listenAddress: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)",
-                trustForwardedHeaders: trustForwardedHeaders)
-            let app = buildApplication(
-                organization: organization, settings: settings,
-                configuration: .init(address: .hostname(host, port: port), serverName: "Roster"),
-                logger: logger)
-            try await app.runService()
+        }
+    }
+
+    /// Binds the address and lets it go, so that a port already in use is reported, naming host and port, before the
+    /// database is opened or anything is written.
+    static func checkCanListen(host: String, port: Int) async throws {
+        do {
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: host, port: port).get()
+            try await channel.close()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CLIError("Cannot listen on \(host):\(port): another program is already listening there. Stop it, or choose another port with --port.")
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw CLIError("Cannot listen on \(host):\(port): permission denied (ports below 1024 need privileges). Choose another port with --port.")
+        } catch {
+            throw CLIError("Cannot listen on \(host):\(port): \(error). Check --host (an address of this machine) and --port.")
         }
     }
 }

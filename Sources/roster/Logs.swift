@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RosterModel
+import Synchronization
+
+/// How the server logs: `--log-level` and `--log-format`, with `ROSTER_LOG_LEVEL` and `ROSTER_LOG_FORMAT` as defaults.
+struct LogOptions: ParsableArguments {
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        /// One line of text per event.
+        case text
+        /// One JSON object per line: `time`, `level`, `label`, `message` and the event's metadata.
+        case json
+    }
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env ROSTER_LOG_LEVEL; default info).")
+    var logLevel: Logger.Level?
+
+    @Option(help: "text or json: one line, or one JSON object, per event (env ROSTER_LOG_FORMAT; default text).")
+    var logFormat: Format?
+
+    /// Makes every logger of the process log as asked, once, before anything logs.
+    func start() throws {
+        let level = try logLevel ?? Environment.choice("ROSTER_LOG_LEVEL", Logger.Level.self) ?? .info
+        let format = try logFormat ?? Environment.choice("ROSTER_LOG_FORMAT", Format.self) ?? .text
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                switch format {
+                case .text: StreamLogHandler.standardError(label: label)
+                case .json: JSONLogHandler(label: label)
+                }
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Writes each event as one JSON object on a line of standard error, for log collectors.
+struct JSONLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    /// Lines from concurrent events are written whole, one at a time.
+    private static let output = Mutex(())
+
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
+        var fields: [(String, JSON)] = [
+            ("time", .string(Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date()))),
+            ("level", .string(level.rawValue)), ("label", .string(label)), ("message", .string(message.description)),
+        ]
+        for (key, value) in metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
+            fields.append((key, .string(value.description)))
+        }
+        let text = JSON.object(fields).serialized + "\n"
+        Self.output.withLock { _ in FileHandle.standardError.write(Data(text.utf8)) }
+    }
+}
