@@ -16,8 +16,12 @@ struct Import: AsyncParsableCommand {
         let database = try storage.existingPath()
         let organizationFile = try OrganizationFile.read(path: file)
         let summary = try await CLIError.explaining(database: database) {
-            try await Backend.withOrganization(database: database, logger: Logger(label: "roster")) {
-                try await $0.importFile(organizationFile)
+            try await Backend.withOrganization(database: database, logger: Logger(label: "roster")) { organization in
+                do {
+                    return try await organization.importFile(organizationFile)
+                } catch let error as ServiceError {
+                    throw CLIError("'\(file)' cannot be imported, and nothing of it was: \(CLIError.explain(error, database: database))")
+                }
             }
         }
         print("Imported \(file): \(summary.sentence).")

@@ -64,6 +64,17 @@ struct HostileInputTests {
         }
     }
 
+    @Test("JSON is parsed strictly: a trailing comma or a comment is 400 invalid_json, in the Admin API and in SCIM")
+    func strictJSON() async throws {
+        try await Fixture.run { api in
+            try expectError(try await api.post("/v1/organization/groups", #"{"name": "Trailing",}"#), .badRequest, param: nil, code: "invalid_json")
+            try expectError(try await api.post("/v1/organization/groups", #"{"name": "X" /* c */}"#), .badRequest, param: nil, code: "invalid_json")
+            let scim = #"{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Trailing",}"#
+            try expectSCIMError(try await api.scim(.post, "/Groups", scim), .badRequest, scimType: "invalidSyntax")
+            #expect(try await api.get("/v1/organization/groups").items().isEmpty)
+        }
+    }
+
     @Test("names with control characters, or longer than 255 Unicode scalars however they render, are 400")
     func hostileNames() async throws {
         try await Fixture.run { api in
