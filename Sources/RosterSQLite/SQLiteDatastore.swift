@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOPosix
 import RosterModel
@@ -30,11 +31,14 @@ public final class SQLiteDatastore: Datastore {
     private let writer: ConnectionPool
     private let readers: ConnectionPool
     private let queryPlans: QueryPlanRecorder?
+    /// The database file; nil for `:memory:`.
+    private let file: String?
 
-    private init(writer: ConnectionPool, readers: ConnectionPool, queryPlans: QueryPlanRecorder?) {
+    private init(writer: ConnectionPool, readers: ConnectionPool, queryPlans: QueryPlanRecorder?, file: String?) {
         self.writer = writer
         self.readers = readers
         self.queryPlans = queryPlans
+        self.file = file
     }
 
     /// Opens (creating if needed) and migrates the database.
@@ -49,7 +53,7 @@ public final class SQLiteDatastore: Datastore {
             try await Migrations.run(on: writerConnection)
             let writer = ConnectionPool([writerConnection])
             if configuration.isMemory {
-                return SQLiteDatastore(writer: writer, readers: writer, queryPlans: configuration.queryPlans)
+                return SQLiteDatastore(writer: writer, readers: writer, queryPlans: configuration.queryPlans, file: nil)
             }
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<max(1, configuration.readerCount) {
@@ -58,7 +62,8 @@ public final class SQLiteDatastore: Datastore {
                 _ = try await reader.query("PRAGMA query_only = ON")
                 readerConnections.append(reader)
             }
-            return SQLiteDatastore(writer: writer, readers: ConnectionPool(readerConnections), queryPlans: configuration.queryPlans)
+            return SQLiteDatastore(
+                writer: writer, readers: ConnectionPool(readerConnections), queryPlans: configuration.queryPlans, file: configuration.path)
         } catch {
             try? await writerConnection.close()
             throw error
@@ -103,6 +108,27 @@ public final class SQLiteDatastore: Datastore {
         } catch {
             await pool.release(connection)
             throw error
+        }
+    }
+
+    /// Writes a consistent copy of the whole database to the new file `path` (SQLite's `VACUUM INTO`), from one
+    /// snapshot on a reader connection, so a running server keeps serving and writing meanwhile. The copy is a
+    /// database `open` takes as it is. Throws `conflict` when `path` exists.
+    public func backup(to path: String) async throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.conflict("'\(path)' exists already; a backup never overwrites a file.")
+        }
+        guard let file else { throw StoreError.unavailable("an in-memory database cannot be backed up") }
+        // A connection of its own: the store's readers are query-only, which VACUUM INTO refuses, and in WAL mode
+        // its snapshot holds back no writer.
+        let connection = try await SQLiteConnection.open(storage: .file(path: file))
+        do {
+            _ = try await connection.query("PRAGMA busy_timeout = 5000")
+            _ = try await connection.query("VACUUM INTO ?", [.text(path)])
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw StoreError.unavailable("the backup to '\(path)' failed: \(error)")
         }
     }
 

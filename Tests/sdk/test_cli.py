@@ -189,3 +189,24 @@ def test_the_log_names_version_database_and_address_one_line_per_request_and_the
         records = [json.loads(line) for line in lines]
         request = next(r for r in records if r.get("path") == "/readyz")
         assert request["status"] == "200" and request["method"] == "GET" and request["level"] == "info"
+
+
+def test_a_live_database_is_backed_up_while_the_server_writes(tmp_path):
+    from support import start_server
+
+    database = tmp_path / "live.sqlite"
+    server = start_server(tmp_path, database=str(database))
+    try:
+        org = server.client().admin.organization
+        org.groups.create(name="Before the backup")
+        backup = tmp_path / "copy.sqlite"
+        result = roster("backup", "--database", str(database), "--to", str(backup))
+        assert result.returncode == 0, result.stderr
+        org.groups.create(name="After the backup")
+        fails_with(roster("backup", "--database", str(database), "--to", str(backup)), "exists already")
+    finally:
+        server.stop()
+    exported = roster("export", "--database", str(backup))
+    assert exported.returncode == 0, exported.stderr
+    names = [group["name"] for group in json.loads(exported.stdout)["groups"]]
+    assert names == ["Before the backup"]

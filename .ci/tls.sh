@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs the README's nginx server block as written (only its port, certificate paths and upstream port changed)
+# in front of a fresh `roster serve --trust-forwarded-headers`, with a self-signed certificate, and checks that
+# requests pass through TLS and that SCIM answers with the proxy's https URLs. Installs nginx and openssl from
+# Debian's packages when they are missing.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+if ! command -v nginx >/dev/null || ! command -v openssl >/dev/null; then
+  echo "tls.sh: installing nginx and openssl"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null
+fi
+
+source "$root/.ci/lib.sh"
+build_roster
+key="sk-admin-tls-$RANDOM$RANDOM$RANDOM"
+work="$(mktemp -d)"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+# Roster behind the proxy, believing its forwarded headers.
+roster_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+ROSTER_ADMIN_KEY="$key" "$roster_bin" serve --host 127.0.0.1 --port "$roster_port" --database :memory: \
+  --trust-forwarded-headers >"$work/roster.log" 2>&1 &
+roster_pid=$!
+
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+
+# The README's block, between its ```nginx fence and the closing one.
+block="$(awk '/^```nginx$/{inside=1; next} inside && /^```$/{exit} inside' README.md)"
+[ -n "$block" ] || { echo "tls.sh: no nginx block in README.md"; exit 1; }
+block="$(python3 - "$block" "$port" "$work" "$roster_port" <<'PY'
+import sys
+block, port, work, roster_port = sys.argv[1:]
+for old, new in [("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;"), ("/etc/ssl/roster/", f"{work}/"),
+                 ("127.0.0.1:8080", f"127.0.0.1:{roster_port}")]:
+    assert old in block, f"the README's nginx block no longer has {old!r}"
+    block = block.replace(old, new)
+print(block)
+PY
+)"
+cat >"$work/nginx.conf" <<CONF
+daemon off;
+pid $work/nginx.pid;
+error_log $work/error.log;
+events {}
+http {
+    access_log $work/access.log;
+    client_body_temp_path $work/body;
+    proxy_temp_path $work/proxy;
+    fastcgi_temp_path $work/fastcgi;
+    uwsgi_temp_path $work/uwsgi;
+    scgi_temp_path $work/scgi;
+$block
+}
+CONF
+nginx -c "$work/nginx.conf" -t -q
+nginx -c "$work/nginx.conf" &
+nginx_pid=$!
+trap 'kill $roster_pid $nginx_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+
+python3 - "$port" "$key" "$work/cert.pem" <<'PY'
+import json, ssl, sys, time, urllib.request
+
+port, key, cert = sys.argv[1], sys.argv[2], sys.argv[3]
+origin = f"https://localhost:{port}"
+context = ssl.create_default_context(cafile=cert)
+passed = failed = 0
+
+def call(method, path, body=None, content_type="application/json"):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(origin + path, data=data, method=method, headers={"Authorization": f"Bearer {key}"})
+    if data is not None:
+        request.add_header("Content-Type", content_type)
+    with urllib.request.urlopen(request, context=context, timeout=10) as response:
+        return response.status, dict(response.headers), json.loads(response.read() or b"null")
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAILED {name}: {detail}")
+
+for _ in range(300):
+    try:
+        with urllib.request.urlopen(origin + "/readyz", context=context, timeout=1) as response:
+            if response.status == 200:
+                break
+    except OSError:
+        time.sleep(0.2)
+
+status, _, groups = call("GET", "/v1/organization/groups")
+check("the Admin API answers through TLS", status == 200 and groups["object"] == "list", groups)
+status, _, config = call("GET", "/scim/v2/ServiceProviderConfig")
+location = config["meta"]["location"]
+check("SCIM builds its URLs from the proxy's https address", location == f"{origin}/scim/v2/ServiceProviderConfig", location)
+status, headers, user = call("POST", "/scim/v2/Users", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                                                         "userName": "tls@example.com"}, "application/scim+json")
+check("a created SCIM user's Location is the proxy's", status == 201 and headers.get("Location", "").startswith(f"{origin}/scim/v2/Users/"),
+      headers.get("Location"))
+check("meta.location matches Location", user["meta"]["location"] == headers.get("Location"), user["meta"])
+plain = ssl.create_default_context()
+try:
+    urllib.request.urlopen(origin + "/healthz", context=plain, timeout=5)
+    check("an untrusted certificate is refused", False, "the self-signed certificate was accepted without its CA")
+except urllib.error.URLError:
+    check("an untrusted certificate is refused", True)
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
+PY
