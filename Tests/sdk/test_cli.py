@@ -216,4 +216,4 @@ def test_a_live_database_is_backed_up_while_the_server_writes(tmp_path):
 def test_shell_completion_scripts_complete_roster(shell):
     result = roster("--generate-completion-script", shell)
     assert result.returncode == 0, result.stderr
-    assert "roster" in result.stdout and "backup" in result.stdout and "--log-format" in result.stdout
+    assert "roster" in result.stdout and "backup" in result.stdout and "log-format" in result.stdout
