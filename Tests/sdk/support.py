@@ -124,6 +124,22 @@ class Server:
         return self.process.returncode
 
 
+def wait_until_ready(port: int | str, process: subprocess.Popen | None = None, timeout: float = STARTUP_TIMEOUT) -> None:
+    """Waits until `GET /readyz` on the port answers 200; fails when `process` exits first or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"the server exited with status {process.returncode} before it was ready")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError):
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"the server on port {port} was not ready within {timeout}s")
+
+
 def make_client(base_url: str, key: str) -> openai.OpenAI:
     return openai.OpenAI(admin_api_key=key, api_key="unused", base_url=base_url, max_retries=0, timeout=30.0)
 

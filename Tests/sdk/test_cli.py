@@ -10,13 +10,11 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from support import ROSTER_BIN, free_port
+from support import ROSTER_BIN, free_port, wait_until_ready
 
 # Words of Swift, Foundation and SQLite that an error for people must never show.
 INTERNALS = re.compile(r"DecodingError|NSCocoaErrorDomain|Error Domain|SQLiteError|cantOpen|readonlyDirectory|"
@@ -101,12 +99,7 @@ def empty_database(tmp_path_factory) -> Path:
                                "--admin-key", "sk-admin-cli-test-000000000000000000000000"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_ready(port, server)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -170,13 +163,7 @@ def test_the_log_names_version_database_and_address_one_line_per_request_and_the
                                   env={**{k: v for k, v in os.environ.items() if not k.startswith("ROSTER_")},
                                        "ROSTER_ADMIN_KEY": "sk-admin-cli-test-000000000000000000000000"})
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5)
+        wait_until_ready(port, server)
     finally:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0

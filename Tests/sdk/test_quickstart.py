@@ -8,11 +8,8 @@ import re
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
-from support import REPO_ROOT, ROSTER_BIN, free_port
+from support import REPO_ROOT, ROSTER_BIN, free_port, wait_until_ready
 
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
@@ -36,13 +33,7 @@ def test_the_quick_start_runs_as_written(tmp_path):
     server = subprocess.Popen(["bash", "-c", adapt(blocks[0][1])], cwd=tmp_path, env={**environment, "ROSTER_PORT": port},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1)
-                break
-            except OSError:
-                assert server.poll() is None, server.stdout.read().decode()
-                time.sleep(0.1)
+        wait_until_ready(port, server)
         # The blocks after the first run in one terminal, one after another: what a block exports, later ones see.
         terminal = dict(environment)
         saved = tmp_path / ".environment"
