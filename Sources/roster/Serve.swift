@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RosterHTTP
+import RosterModel
 import RosterService
 
 struct Serve: AsyncParsableCommand {
@@ -72,9 +73,18 @@ struct Serve: AsyncParsableCommand {
         if let seed, !FileManager.default.fileExists(atPath: seed) {
             throw CLIError("The seed file '\(seed)' does not exist.")
         }
+        let adminKey = adminKey ?? Environment.value("ROSTER_ADMIN_KEY")
+        if let adminKey, adminKey.count < 16 || adminKey.contains(where: { $0.isWhitespace }) || Validation.hasControlCharacter(adminKey) {
+            throw CLIError(
+                "The admin key (ROSTER_ADMIN_KEY or --admin-key) must be at least 16 characters with no spaces: a short key "
+                    + "is guessed. Leave it out and Roster makes a strong one on first start.")
+        }
+        let ownerEmail = ownerEmail ?? Environment.value("ROSTER_OWNER_EMAIL") ?? "owner@localhost"
+        guard Validation.isEmail(ownerEmail) else {
+            throw CLIError("The owner email (ROSTER_OWNER_EMAIL or --owner-email) '\(ownerEmail)' is not an email address.")
+        }
         return Settings(
-            host: host, port: port, database: storage.path, adminKey: adminKey ?? Environment.value("ROSTER_ADMIN_KEY"),
-            ownerEmail: ownerEmail ?? Environment.value("ROSTER_OWNER_EMAIL") ?? "owner@localhost",
+            host: host, port: port, database: storage.path, adminKey: adminKey, ownerEmail: ownerEmail,
             http: HTTPSettings(
                 publicURL: publicURL, listenAddress: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)",
                 trustForwardedHeaders: trusted))

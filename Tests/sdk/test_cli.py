@@ -57,6 +57,8 @@ def test_a_port_outside_1_to_65535_is_refused(port, tmp_path):
     ("ROSTER_LOG_FORMAT", "xml", "ROSTER_LOG_FORMAT is 'xml'"),
     ("ROSTER_TRUST_FORWARDED_HEADERS", "maybe", "ROSTER_TRUST_FORWARDED_HEADERS is 'maybe'"),
     ("ROSTER_PUBLIC_URL", "javascript:alert(1)", "ROSTER_PUBLIC_URL"),
+    ("ROSTER_OWNER_EMAIL", "bogus", "ROSTER_OWNER_EMAIL"),
+    ("ROSTER_ADMIN_KEY", "short", "ROSTER_ADMIN_KEY"),
 ])
 def test_an_environment_variable_that_cannot_be_read_is_an_error_naming_it(name, value, phrase, tmp_path):
     port = [] if name == "ROSTER_PORT" else ["--port", str(free_port())]
