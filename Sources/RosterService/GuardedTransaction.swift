@@ -18,6 +18,15 @@ struct GuardedTransaction: StoreTransaction {
         }
     }
 
+    /// Notes the users a change of `role`'s permissions (by `moving` them) reaches through `principals`, unless the
+    /// caller's key holds every permission it moves, in the role's scope: then the change cannot break the rule, and
+    /// a role held by a large group costs no read per member.
+    private func willMove(_ moving: Set<String>, of role: Role, reaching principals: () async throws -> [PermissionFlow.Principal]) async throws {
+        if role.isOrganizationOwner { await flow.mayChangeOwners() }
+        if try await flow.callerHolds(moving, in: role.scope, everywhere: role.isOrganizationOwner) { return }
+        try await flow.willChange(try await principals())
+    }
+
     // MARK: Writes that can move permissions
 
     func insertUser(_ user: User) async throws {
@@ -26,11 +35,13 @@ struct GuardedTransaction: StoreTransaction {
     }
 
     func updateUser(_ user: User) async throws {
+        await flow.mayChangeOwners()
         try await flow.willChange([.user(user.id)])
         try await base.updateUser(user)
     }
 
     func deleteUser(id: Identifier) async throws {
+        await flow.mayChangeOwners()
         try await flow.willChange([.user(id)])
         try await base.deleteUser(id: id)
     }
@@ -51,23 +62,40 @@ struct GuardedTransaction: StoreTransaction {
     }
 
     func updateRole(_ role: Role) async throws {
-        try await flow.willChange(try await base.holders(ofRole: role.id).map { .user($0) })
+        let old = try await base.role(id: role.id)
+        let moving = Set(old.grantedPermissions).symmetricDifference(role.grantedPermissions)
+        try await willMove(moving, of: role) { try await base.holders(ofRole: role.id).map { .user($0) } }
         try await base.updateRole(role)
     }
 
     func deleteRole(id: Identifier) async throws {
-        try await flow.willChange(try await base.holders(ofRole: id).map { .user($0) })
+        if let role = try await existingRole(id) {
+            try await willMove(Set(role.grantedPermissions), of: role) { try await base.holders(ofRole: id).map { .user($0) } }
+        }
         try await base.deleteRole(id: id)
     }
 
     func assign(roleID: Identifier, to principal: Principal) async throws -> Bool {
-        try await flow.willChange(try await members(of: principal))
+        if let role = try await existingRole(roleID) {
+            try await willMove(Set(role.grantedPermissions), of: role) { try await members(of: principal) }
+        }
         return try await base.assign(roleID: roleID, to: principal)
     }
 
     func unassign(roleID: Identifier, from principal: Principal) async throws -> Bool {
-        try await flow.willChange(try await members(of: principal))
+        if let role = try await existingRole(roleID) {
+            try await willMove(Set(role.grantedPermissions), of: role) { try await members(of: principal) }
+        }
         return try await base.unassign(roleID: roleID, from: principal)
+    }
+
+    /// The role, or nil when there is none (the write then fails, or changes nothing, as the store says).
+    private func existingRole(_ id: Identifier) async throws -> Role? {
+        do {
+            return try await base.role(id: id)
+        } catch let error as StoreError where error.missing != nil {
+            return nil
+        }
     }
 
     func insertKey(_ key: AdminKey, secretHash: [UInt8]) async throws {
@@ -86,6 +114,15 @@ struct GuardedTransaction: StoreTransaction {
     }
 
     func removeProjectRoleAssignments(projectID: Identifier, from principal: Principal) async throws {
+        if case .group(let groupID) = principal {
+            let roles = try await Organization.everyPage(by: \.role.id) {
+                try await base.roles(ofGroup: groupID, scope: .project(projectID), page: $0)
+            }
+            let moving = Set(roles.flatMap(\.role.grantedPermissions))
+            if try await flow.callerHolds(moving, in: .project(projectID)) {
+                return try await base.removeProjectRoleAssignments(projectID: projectID, from: principal)
+            }
+        }
         try await flow.willChange(try await members(of: principal))
         try await base.removeProjectRoleAssignments(projectID: projectID, from: principal)
     }

@@ -127,7 +127,7 @@ extension Organization {
             let flow = PermissionFlow(base: tx, caller: caller, time: time)
             let result = try await body(GuardedTransaction(base: tx, flow: flow), AuditTrail(tx: tx, actor: actor, time: time))
             try await flow.verify()
-            if await flow.touchesUsers, try await tx.activeOwnerCount() == 0 { throw ServiceError.noActiveOwnerLeft }
+            if await flow.touchesOwners, try await tx.activeOwnerCount() == 0 { throw ServiceError.noActiveOwnerLeft }
             return result
         }
     }

@@ -40,8 +40,8 @@ actor PermissionFlow {
     private var touched: [Principal] = []
     /// Users created in this transaction whose accepted invites grant them what the inviter gave.
     private var invited: [Identifier: Holdings] = [:]
-    /// Whether a write may have changed who the organization's owners are.
-    private(set) var touchesUsers = false
+    /// Whether a write may have changed who the organization's active owners are.
+    private(set) var touchesOwners = false
 
     init(base: any StoreTransaction, caller: Caller, time: Int) {
         self.base = base
@@ -57,11 +57,39 @@ actor PermissionFlow {
         return held
     }
 
+    /// The most principals one transaction reads the holdings of. A change that reaches more, made by a key that does
+    /// not hold every permission it could move, is refused rather than checked one principal at a time, so that no
+    /// request holds the writer for long.
+    static let maximumChecked = 1000
+
+    /// Whether the caller's key holds every permission in `permissions` in `scope` and, with `everywhere`, every
+    /// project permission in every project: then no change a write makes within them can break the rule, and the
+    /// principals it reaches need not be read.
+    func callerHolds(_ permissions: Set<String>, in scope: RoleScope, everywhere: Bool = false) async throws -> Bool {
+        let held = try await callerHolds()
+        if everywhere, !held.everyProject.isSuperset(of: Permission.projectNames) { return false }
+        return held.held(in: scope).isSuperset(of: permissions)
+    }
+
+    /// Notes that a write may change who the organization's active owners are (a user's deletion, activity or
+    /// `owner` role), so that `withAuditedTransaction` checks one remains.
+    func mayChangeOwners() {
+        touchesOwners = true
+    }
+
     /// Notes, before a write, the principals it may change.
     func willChange(_ principals: [Principal]) async throws {
-        if principals.contains(where: { if case .user = $0 { true } else { false } }) { touchesUsers = true }
         guard try await !callerHolds().holdsEverything else { return }
-        for principal in principals where before[principal] == nil {
+        let new = principals.filter { before[$0] == nil }
+        guard before.count + new.count <= Self.maximumChecked else {
+            throw ServiceError(
+                .forbidden,
+                "This change reaches more than \(Self.maximumChecked) users, keys or service accounts, and the calling key "
+                    + "'\(caller.keyID)' does not hold every permission it could give or take away; a key that holds them "
+                    + "(an owner's) may make it. Nothing was changed.",
+                code: "permission_not_held")
+        }
+        for principal in new where before[principal] == nil {
             before[principal] = try await Self.holdings(of: principal, in: base, at: time)
             touched.append(principal)
         }
@@ -69,7 +97,6 @@ actor PermissionFlow {
 
     /// Notes, before a write, that it creates `principal`, which held nothing before.
     func willCreate(_ principal: Principal) async throws {
-        if case .user = principal { touchesUsers = true }
         guard try await !callerHolds().holdsEverything, before[principal] == nil else { return }
         before[principal] = .nothing
         touched.append(principal)

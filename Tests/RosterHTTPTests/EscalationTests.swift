@@ -194,4 +194,27 @@ struct EscalationTests {
             try expectMissingPermission(try await api.send(.get, "/v1/organization/admin_api_keys", key: reader.key), "api.admin_keys.read")
         }
     }
+
+    @Test("a change reaching a large group reads no member when the key holds what it moves, and past 1,000 is refused when it does not")
+    func largeGroupsAreBounded() async throws {
+        let emails = (0..<1200).map { "member\($0)@example.com" }
+        let file = OrganizationFile(
+            roles: [.init(name: "Readers", permissions: ["api.groups.read"])],
+            users: emails.map { .init(email: $0) },
+            groups: [.init(name: "Everyone", members: emails, roles: ["Readers"])])
+        try await Fixture.run(seeding: file) { api in
+            let readers = try await api.roleID("Readers")
+            let editor = try await api.holder("eddie", holding: ["api.roles.write", "api.roles.read", "api.groups.read"])
+            try await api.expectOK(
+                api.send(.post, "/v1/organization/roles/\(readers)", json: #"{"permissions": ["api.groups.read", "api.roles.read"]}"#, key: editor.key))
+            let refused = try expectError(
+                try await api.send(
+                    .post, "/v1/organization/roles/\(readers)", json: #"{"permissions": ["api.groups.read", "api.users.write"]}"#,
+                    key: editor.key),
+                .forbidden, param: nil, code: "permission_not_held")
+            #expect(message(refused).contains("more than 1000"), "\(message(refused))")
+            #expect(Set(try await api.get("/v1/organization/roles/\(readers)").object()["permissions"] as? [String] ?? []) == ["api.groups.read", "api.roles.read"])
+            try await api.expectOK(api.post("/v1/organization/roles/\(readers)", #"{"permissions": ["api.groups.read", "api.users.write"]}"#))
+        }
+    }
 }
