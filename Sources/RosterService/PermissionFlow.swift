@@ -118,8 +118,8 @@ actor PermissionFlow {
         guard !touched.isEmpty else { return }
         let caller = try await callerHolds()
         // Users first: a refusal names the person a change reaches before the keys that change with them.
-        let ordered = touched.filter { if case .user = $0 { true } else { false } } + touched.filter { if case .user = $0 { false } else { true } }
-        for principal in ordered {
+        func isUser(_ principal: Principal) -> Bool { if case .user = principal { true } else { false } }
+        for principal in touched.filter(isUser) + touched.filter({ !isUser($0) }) {
             guard let old = before[principal] else { continue }
             let new = try await Self.holdings(of: principal, in: base, at: time)
             guard old != new else { continue }
