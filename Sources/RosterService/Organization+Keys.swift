@@ -78,11 +78,7 @@ extension Organization {
         key.scopes = scopes
         let owner = try await withAuditedTransaction(by: caller) { [key] tx, audit in
             let owner = try await tx.user(id: key.ownerID)
-            guard owner.isActive else {
-                throw ServiceError(
-                    .conflict, "User '\(owner.id)' is deactivated; a deactivated user's keys would authenticate nothing.",
-                    param: "user_id", code: "user_deactivated")
-            }
+            try Self.refuseIfDeactivated(owner, param: "user_id")
             try await tx.insertKey(key, secretHash: Self.hash(secret))
             try await audit.recordKeyCreated(key)
             return owner

@@ -22,7 +22,8 @@ extension Organization {
 
     /// Adds an organization user, named by `userID` or else by `email`, to the project with the project role `role`
     /// (`owner` or `member`), held directly in place of any other predefined role of the project. Adding a member
-    /// again changes its role. Refused for archived projects, and by the permission-flow rule.
+    /// again changes its role. Refused for archived projects, for a deactivated user (409 `user_deactivated`), and by
+    /// the permission-flow rule.
     public func addProjectMember(
         projectID: Identifier, userID: Identifier?, email: String?, role rawRole: String, by caller: Caller? = nil
     ) async throws -> ProjectMember {
@@ -49,6 +50,7 @@ extension Organization {
             case (nil, nil):
                 throw unnamed
             }
+            try Self.refuseIfDeactivated(user, param: userID == nil ? "email" : "user_id")
             let joined = try await tx.addProjectMember(projectID: projectID, userID: user.id, addedAt: timestamp)
             let roleChanged = try await Self.setPredefinedProjectRole(role, of: user.id, in: projectID, tx: tx)
             if joined {
@@ -88,6 +90,15 @@ extension Organization {
             try await tx.removeProjectRoleAssignments(projectID: projectID, from: .user(userID))
             try await audit.record(.userDeleted, on: userID, in: project)
         }
+    }
+
+    /// Refuses, with 409 `user_deactivated`, a user the identity provider deactivated: it holds nothing, so a project
+    /// membership would only wait to come back to life with the user.
+    static func refuseIfDeactivated(_ user: User, param: String) throws {
+        guard !user.isActive else { return }
+        throw ServiceError(
+            .conflict, "User '\(user.id)' is deactivated; reactivate it in the identity provider before adding it to a project.",
+            param: param, code: "user_deactivated")
     }
 
     static func member(of projectID: Identifier, userID: Identifier, in tx: any StoreTransaction) async throws -> ProjectMember {

@@ -144,6 +144,14 @@ struct EscalationTests {
             #expect(try await api.get("/v1/organization/users").ids().contains(userID) == false)
             try expectError(
                 try await api.send(.get, "/v1/organization/groups", key: erins.secret), .unauthorized, param: nil, code: "invalid_api_key")
+            // Nothing can be given to the deactivated user meanwhile: no key, no project.
+            try expectError(
+                try await api.post("/v1/organization/admin_api_keys", #"{"name": "again", "user_id": "\#(userID)"}"#), .conflict,
+                param: "user_id", code: "user_deactivated")
+            let projectID = try await api.createProject("Dormant")
+            try expectError(
+                try await api.post("/v1/organization/projects/\(projectID)/users", #"{"user_id": "\#(userID)", "role": "member"}"#),
+                .conflict, param: "user_id", code: "user_deactivated")
         }
     }
 
