@@ -59,7 +59,7 @@ def main() -> None:
         server = subprocess.Popen(
             [args.roster, "serve", "--host", "127.0.0.1", "--port", str(port), "--database",
              os.path.join(folder, "roster.sqlite"), "--admin-key", key, "--seed", seed],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "LOG_LEVEL": "error"})
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "ROSTER_LOG_LEVEL": "error"})
         try:
             base = f"http://127.0.0.1:{port}/v1/organization/groups"
             for _ in range(6000):
