@@ -104,6 +104,15 @@ extension SQLiteTransaction: AssignmentStore {
         return try rows.map(Self.role(from:))
     }
 
+    func allRoles(ofGroup groupID: Identifier) async throws -> [Role] {
+        let rows = try await query(
+            """
+            SELECT \(Self.roleColumns) FROM group_roles gr JOIN roles r ON r.id = gr.role_id \(Self.creatorJoin)
+            WHERE gr.group_id = ? ORDER BY r.id
+            """, [.text(groupID.rawValue)])
+        return try rows.map(Self.role(from:))
+    }
+
     func holders(ofRole roleID: Identifier) async throws -> [Identifier] {
         let rows = try await query(
             """

@@ -47,18 +47,29 @@ struct GuardedTransaction: StoreTransaction {
     }
 
     func deleteGroup(id: Identifier) async throws {
-        try await flow.willChange(try await members(of: .group(id)))
+        if try await !callerHoldsRoles(ofGroup: id) { try await flow.willChange(try await members(of: .group(id))) }
         try await base.deleteGroup(id: id)
     }
 
     func addMember(groupID: Identifier, userID: Identifier) async throws -> Bool {
-        try await flow.willChange([.user(userID)])
+        if try await !callerHoldsRoles(ofGroup: groupID) { try await flow.willChange([.user(userID)]) }
         return try await base.addMember(groupID: groupID, userID: userID)
     }
 
     func removeMember(groupID: Identifier, userID: Identifier) async throws -> Bool {
-        try await flow.willChange([.user(userID)])
+        if try await !callerHoldsRoles(ofGroup: groupID) { try await flow.willChange([.user(userID)]) }
         return try await base.removeMember(groupID: groupID, userID: userID)
+    }
+
+    /// Whether the caller's key holds every permission of every role assigned to the group, each in its scope: then
+    /// joining or leaving the group, or its deletion, moves only permissions the key holds, and no member is read.
+    private func callerHoldsRoles(ofGroup groupID: Identifier) async throws -> Bool {
+        if try await flow.callerHoldsEverything() { return true }
+        for role in try await base.allRoles(ofGroup: groupID) {
+            let moving = Set(role.grantedPermissions)
+            guard try await flow.callerHolds(moving, in: role.scope, everywhere: role.isOrganizationOwner) else { return false }
+        }
+        return true
     }
 
     func updateRole(_ role: Role) async throws {
@@ -211,6 +222,7 @@ struct GuardedTransaction: StoreTransaction {
         try await base.assignedRole(roleID, user: userID)
     }
     func allRoles(ofUser userID: Identifier) async throws -> [Role] { try await base.allRoles(ofUser: userID) }
+    func allRoles(ofGroup groupID: Identifier) async throws -> [Role] { try await base.allRoles(ofGroup: groupID) }
     func holders(ofRole roleID: Identifier) async throws -> [Identifier] { try await base.holders(ofRole: roleID) }
     func key(secretHash: [UInt8]) async throws -> (key: AdminKey, storedHash: [UInt8])? {
         try await base.key(secretHash: secretHash)

@@ -57,6 +57,11 @@ actor PermissionFlow {
         return held
     }
 
+    /// Whether the caller's key holds every permission everywhere, so that no write of it needs checking.
+    func callerHoldsEverything() async throws -> Bool {
+        try await callerHolds().holdsEverything
+    }
+
     /// The most principals one transaction reads the holdings of. A change that reaches more, made by a key that does
     /// not hold every permission it could move, is refused rather than checked one principal at a time, so that no
     /// request holds the writer for long.

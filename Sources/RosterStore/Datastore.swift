@@ -112,6 +112,8 @@ public protocol AssignmentStore: Sendable {
     /// Every role of every scope (the organization and each project) the user holds, directly or through its
     /// groups, once each, by role identifier.
     func allRoles(ofUser userID: Identifier) async throws -> [Role]
+    /// Every role of every scope (the organization and each project) assigned to the group, by role identifier.
+    func allRoles(ofGroup groupID: Identifier) async throws -> [Role]
     /// The users holding the role directly or through a group, once each, by user identifier.
     func holders(ofRole roleID: Identifier) async throws -> [Identifier]
 }

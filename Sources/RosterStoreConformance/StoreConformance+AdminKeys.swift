@@ -55,6 +55,35 @@ extension StoreConformance {
                 try await store.withTransaction { try await $0.insertKey(adminKey("orphan", of: user("ghost")), secretHash: [4, 3]) }
             }
         },
+        contract("keys(ownerID:) lists one user's keys by identifier") { store in
+            let (ada, keys) = try await keysOfAda(["one", "two"], in: store)
+            let grace = user("grace")
+            try await store.withTransaction { tx in
+                try await tx.insertUser(grace)
+                try await tx.insertKey(adminKey("grace's", of: grace), secretHash: [7, 7])
+            }
+            #expect(try await store.read { try await $0.keys(ownerID: ada.id) }.map(\.id) == keys.map(\.id))
+            #expect(try await store.read { try await $0.keys(ownerID: user("nobody").id) }.isEmpty)
+        },
+        contract("updateKey saves owner, name, scopes and expiry; scopes read back as saved") { store in
+            let (_, keys) = try await keysOfAda(["one"], in: store)
+            let grace = user("grace")
+            try await store.withTransaction { try await $0.insertUser(grace) }
+            var key = keys[0]
+            key.ownerID = grace.id
+            key.name = "renamed"
+            key.scopes = ["api.groups.read", "api.model.request"]
+            key.expiresAt = t0 + 100
+            try await store.withTransaction { try await $0.updateKey(key) }
+            #expect(try await store.read { try await $0.key(id: key.id) } == key)
+            key.scopes = nil
+            try await store.withTransaction { try await $0.updateKey(key) }
+            #expect(try await store.read { try await $0.key(id: key.id) }.scopes == nil)
+            await expectNotFound { try await store.withTransaction { try await $0.updateKey(adminKey("ghost", of: grace)) } }
+            var orphan = key
+            orphan.ownerID = user("nobody").id
+            await expectNotFound { try await store.withTransaction { try await $0.updateKey(orphan) } }
+        },
         contract("key(id:) throws notFound for an unknown key") { store in
             _ = try await keysOfAda(["one"], in: store)
             await expectNotFound { _ = try await store.read { try await $0.key(id: .make(.adminKey)) } }

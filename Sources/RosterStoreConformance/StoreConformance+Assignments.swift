@@ -103,5 +103,40 @@ extension StoreConformance {
             #expect(page.items.allSatisfy { $0.sources == [.group(team.id)] })
             #expect(page.hasMore)
         },
+        contract("allRoles lists a user's roles of every scope once, direct and through groups; a group's its own") { store in
+            let (ada, grace, team) = (user("ada"), user("grace"), group("team"))
+            let apollo = project("apollo")
+            let (direct, inherited, both) = (role("direct"), role("inherited"), role("both"))
+            let projectCustom = projectRole("custom", in: apollo)
+            try await store.withTransaction { tx in
+                for user in [ada, grace] { try await tx.insertUser(user) }
+                try await tx.insertGroup(team)
+                _ = try await tx.addMember(groupID: team.id, userID: ada.id)
+                try await tx.insertProject(apollo)
+                for role in [direct, inherited, both, projectCustom] { try await tx.insertRole(role) }
+                _ = try await tx.assign(roleID: direct.id, to: .user(ada.id))
+                _ = try await tx.assign(roleID: both.id, to: .user(ada.id))
+                for role in [inherited, both, projectCustom] { _ = try await tx.assign(roleID: role.id, to: .group(team.id)) }
+            }
+            let reader = try await store.read { try await $0.role(predefined: .reader) }
+            let expected = [reader, direct, inherited, both, projectCustom].map(\.id).sorted()
+            #expect(try await store.read { try await $0.allRoles(ofUser: ada.id) }.map(\.id) == expected)
+            #expect(try await store.read { try await $0.allRoles(ofUser: grace.id) }.map(\.id) == [reader.id])
+            #expect(try await store.read { try await $0.allRoles(ofGroup: team.id) }.map(\.id) == [inherited, both, projectCustom].map(\.id).sorted())
+        },
+        contract("holders lists the users holding a role directly or through a group, once each") { store in
+            let (ada, grace, linus, team) = (user("ada"), user("grace"), user("linus"), group("team"))
+            let custom = role("custom")
+            try await store.withTransaction { tx in
+                for user in [ada, grace, linus] { try await tx.insertUser(user) }
+                try await tx.insertGroup(team)
+                for user in [ada, grace] { _ = try await tx.addMember(groupID: team.id, userID: user.id) }
+                try await tx.insertRole(custom)
+                _ = try await tx.assign(roleID: custom.id, to: .user(ada.id))
+                _ = try await tx.assign(roleID: custom.id, to: .group(team.id))
+            }
+            #expect(try await store.read { try await $0.holders(ofRole: custom.id) } == [ada.id, grace.id].sorted())
+            #expect(try await store.read { try await $0.holders(ofRole: .make(.role)) }.isEmpty)
+        },
     ]
 }

@@ -350,6 +350,8 @@ extension StoreConformance {
                 try await tx.insertServiceAccount(bot, key: (serviceAccountKey("bot key"), [1, 2, 3]))
             }
             #expect(try await store.read { try await $0.serviceAccount(id: bot.id, projectID: apollo.id) } == bot)
+            #expect(try await store.read { try await $0.serviceAccount(id: bot.id) } == bot)
+            await expectNotFound { _ = try await store.read { try await $0.serviceAccount(id: .make(.serviceAccount)) } }
             await expectNotFound { _ = try await store.read { try await $0.serviceAccount(id: bot.id, projectID: gemini.id) } }
             await expectNotFound { _ = try await store.read { try await $0.serviceAccount(id: .make(.serviceAccount), projectID: apollo.id) } }
         },
@@ -389,6 +391,8 @@ extension StoreConformance {
             bot.role = .owner
             try await store.withTransaction { [bot] in try await $0.updateServiceAccount(bot) }
             #expect(try await store.read { try await $0.serviceAccount(id: bot.id, projectID: apollo.id) } == bot)
+            #expect(try await store.read { try await $0.serviceAccount(id: bot.id) } == bot)
+            await expectNotFound { _ = try await store.read { try await $0.serviceAccount(id: .make(.serviceAccount)) } }
             await expectNotFound { try await store.withTransaction { try await $0.updateServiceAccount(serviceAccount("ghost", in: apollo)) } }
         },
         contract("deleteServiceAccount deletes the account with its keys") { store in

@@ -77,11 +77,15 @@ extension StoreConformance {
             }
             await expectNotFound { try await store.withTransaction { try await $0.deleteUser(id: ada.id) } }
         },
-        contract("firstOwner is the earliest user holding owner directly") { store in
+        contract("firstOwner is the earliest active user holding owner directly") { store in
             #expect(try await store.read { try await $0.firstOwner() } == nil)
             let (reader, owner, later) = (user("reader"), user("owner", role: .owner), user("later", role: .owner))
             try await store.withTransaction { tx in for user in [reader, owner, later] { try await tx.insertUser(user) } }
             #expect(try await store.read { try await $0.firstOwner() }?.id == owner.id)
+            var deactivated = owner
+            deactivated.isActive = false
+            try await store.withTransaction { try await $0.updateUser(deactivated) }
+            #expect(try await store.read { try await $0.firstOwner() }?.id == later.id)
         },
         contract("activeOwnerCount counts the active users holding owner directly") { store in
             #expect(try await store.read { try await $0.activeOwnerCount() } == 0)
