@@ -209,7 +209,7 @@ struct EscalationTests {
         let file = OrganizationFile(
             roles: [.init(name: "Readers", permissions: ["api.groups.read"])],
             users: emails.map { .init(email: $0) },
-            groups: [.init(name: "Everyone", members: emails, roles: ["Readers"])])
+            groups: [.init(name: "Everyone", members: emails, roles: ["Readers"]), .init(name: "Everyone too", members: emails, roles: ["Readers"])])
         try await Fixture.run(seeding: file) { api in
             let readers = try await api.roleID("Readers")
             let editor = try await api.holder("eddie", holding: ["api.roles.write", "api.roles.read", "api.groups.read"])
@@ -222,7 +222,14 @@ struct EscalationTests {
                 .forbidden, param: nil, code: "permission_not_held")
             #expect(message(refused).contains("more than 1000"), "\(message(refused))")
             #expect(Set(try await api.get("/v1/organization/roles/\(readers)").object()["permissions"] as? [String] ?? []) == ["api.groups.read", "api.roles.read"])
+            // Deleting a 1,200-member group is a group admin's to do when it holds every role of the group.
+            let secondGroup = try await api.groupID("Everyone too")
+            let gail = try await api.holder("gail", holding: ["api.groups.write", "api.groups.read", "api.roles.read"])
+            try await api.expectOK(api.send(.delete, "/v1/organization/groups/\(secondGroup)", key: gail.key))
             try await api.expectOK(api.post("/v1/organization/roles/\(readers)", #"{"permissions": ["api.groups.read", "api.users.write"]}"#))
+            let firstGroup = try await api.groupID("Everyone")
+            let refusedDelete = try await api.send(.delete, "/v1/organization/groups/\(firstGroup)", key: gail.key)
+            try expectError(refusedDelete, .forbidden, param: nil, code: "permission_not_held")
         }
     }
 }
