@@ -24,6 +24,8 @@ roster_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 ROSTER_ADMIN_KEY="$key" "$roster_bin" serve --host 127.0.0.1 --port "$roster_port" --database :memory: \
   --trust-forwarded-headers >"$work/roster.log" 2>&1 &
 roster_pid=$!
+nginx_pid=""
+trap 'kill $roster_pid $nginx_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
@@ -59,7 +61,6 @@ CONF
 nginx -c "$work/nginx.conf" -t -q
 nginx -c "$work/nginx.conf" &
 nginx_pid=$!
-trap 'kill $roster_pid $nginx_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
 python3 - "$port" "$key" "$work/cert.pem" <<'PY'
 import json, ssl, sys, time, urllib.request
