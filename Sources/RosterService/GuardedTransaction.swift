@@ -61,11 +61,12 @@ struct GuardedTransaction: StoreTransaction {
         return try await base.removeMember(groupID: groupID, userID: userID)
     }
 
-    /// Whether the caller's key holds every permission of every role assigned to the group, each in its scope: then
-    /// joining or leaving the group, or its deletion, moves only permissions the key holds, and no member is read.
-    private func callerHoldsRoles(ofGroup groupID: Identifier) async throws -> Bool {
+    /// Whether the caller's key holds every permission of every role assigned to the group (only those of `scope`,
+    /// when given), each in its scope: then joining or leaving the group, its deletion or its losing those roles moves
+    /// only permissions the key holds, and no member is read.
+    private func callerHoldsRoles(ofGroup groupID: Identifier, in scope: RoleScope? = nil) async throws -> Bool {
         if try await flow.callerHoldsEverything() { return true }
-        for role in try await base.allRoles(ofGroup: groupID) {
+        for role in try await base.allRoles(ofGroup: groupID) where scope == nil || role.scope == scope {
             let moving = Set(role.grantedPermissions)
             guard try await flow.callerHolds(moving, in: role.scope, everywhere: role.isOrganizationOwner) else { return false }
         }
@@ -87,17 +88,20 @@ struct GuardedTransaction: StoreTransaction {
     }
 
     func assign(roleID: Identifier, to principal: Principal) async throws -> Bool {
-        if let role = try await existingRole(roleID) {
-            try await willMove(Set(role.grantedPermissions), of: role) { try await members(of: principal) }
-        }
+        try await willReassign(roleID, principal)
         return try await base.assign(roleID: roleID, to: principal)
     }
 
     func unassign(roleID: Identifier, from principal: Principal) async throws -> Bool {
-        if let role = try await existingRole(roleID) {
-            try await willMove(Set(role.grantedPermissions), of: role) { try await members(of: principal) }
-        }
+        try await willReassign(roleID, principal)
         return try await base.unassign(roleID: roleID, from: principal)
+    }
+
+    /// Notes, before a role is assigned to or unassigned from `principal`, the users it reaches; nothing for a role
+    /// that does not exist (the write then fails, or changes nothing).
+    private func willReassign(_ roleID: Identifier, _ principal: Principal) async throws {
+        guard let role = try await existingRole(roleID) else { return }
+        try await willMove(Set(role.grantedPermissions), of: role) { try await members(of: principal) }
     }
 
     /// The role, or nil when there is none (the write then fails, or changes nothing, as the store says).
@@ -125,16 +129,11 @@ struct GuardedTransaction: StoreTransaction {
     }
 
     func removeProjectRoleAssignments(projectID: Identifier, from principal: Principal) async throws {
+        var heldByCaller = false
         if case .group(let groupID) = principal {
-            let roles = try await Organization.everyPage(by: \.role.id) {
-                try await base.roles(ofGroup: groupID, scope: .project(projectID), page: $0)
-            }
-            let moving = Set(roles.flatMap(\.role.grantedPermissions))
-            if try await flow.callerHolds(moving, in: .project(projectID)) {
-                return try await base.removeProjectRoleAssignments(projectID: projectID, from: principal)
-            }
+            heldByCaller = try await callerHoldsRoles(ofGroup: groupID, in: .project(projectID))
         }
-        try await flow.willChange(try await members(of: principal))
+        if !heldByCaller { try await flow.willChange(try await members(of: principal)) }
         try await base.removeProjectRoleAssignments(projectID: projectID, from: principal)
     }
 
