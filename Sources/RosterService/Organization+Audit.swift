@@ -117,14 +117,14 @@ extension Organization {
         let time = now()
         return try await store.withTransaction { tx in
             guard let caller else { return try await body(tx, AuditTrail(tx: tx, actor: nil, time: time)) }
-            let email: String?
+            let callerUser: User?
             do {
-                email = try await tx.user(id: caller.userID).email
+                callerUser = try await tx.user(id: caller.userID)
             } catch let error as StoreError where error.missing != nil {
-                email = nil
+                callerUser = nil
             }
-            let actor = AuditActor(keyID: caller.keyID, userID: caller.userID, email: email)
-            let flow = PermissionFlow(base: tx, caller: caller, time: time)
+            let actor = AuditActor(keyID: caller.keyID, userID: caller.userID, email: callerUser?.email)
+            let flow = PermissionFlow(base: tx, caller: caller, callerUser: callerUser, time: time)
             let result = try await body(GuardedTransaction(base: tx, flow: flow), AuditTrail(tx: tx, actor: actor, time: time))
             try await flow.verify()
             if await flow.touchesOwners, try await tx.activeOwnerCount() == 0 { throw ServiceError.noActiveOwnerLeft }

@@ -68,10 +68,8 @@ extension Organization {
     static func refuseUnlessCallerCouldInvite(_ invite: Invite, caller: Caller?, in tx: any StoreTransaction) async throws {
         guard let caller else { return }
         let held = try await PermissionFlow.holdings(of: .user(caller.userID), in: tx, at: invite.createdAt).limited(to: caller.scopes)
-        var given = Holdings(organization: Set(invite.role.permissions))
-        if invite.role == .owner { given.everyProject = Permission.projectNames }
-        for grant in invite.projects { given.projects[grant.projectID, default: []].formUnion(grant.role.permissions) }
-        try await PermissionFlow.refuseUnheld(.invitee(invite.email), from: .nothing, to: given, caller: held, keyID: caller.keyID, in: tx)
+        try await PermissionFlow.refuseUnheld(
+            .invitee(invite.email), from: .nothing, to: PermissionFlow.holdings(givenBy: invite), caller: held, keyID: caller.keyID, in: tx)
     }
 
     /// The invite's status now, by the organization's clock: `pending`, `accepted` or `expired`.

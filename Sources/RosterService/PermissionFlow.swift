@@ -43,16 +43,20 @@ actor PermissionFlow {
     /// Whether a write may have changed who the organization's active owners are.
     private(set) var touchesOwners = false
 
-    init(base: any StoreTransaction, caller: Caller, time: Int) {
+    /// - Parameter callerUser: the caller's user as the transaction read it at its start; nil when it does not exist.
+    init(base: any StoreTransaction, caller: Caller, callerUser: User?, time: Int) {
         self.base = base
         self.caller = caller
+        self.callerUser = callerUser
         self.time = time
     }
+
+    private let callerUser: User?
 
     /// What the caller's key holds: its user's holdings cut to the key's scopes.
     func callerHolds() async throws -> Holdings {
         if let callerHoldings { return callerHoldings }
-        let held = try await Self.holdings(of: .user(caller.userID), in: base, at: time).limited(to: caller.scopes)
+        let held = try await Self.holdings(of: callerUser, in: base).limited(to: caller.scopes)
         callerHoldings = held
         return held
     }
@@ -112,9 +116,10 @@ actor PermissionFlow {
     func willAccept(_ invite: Invite, by userID: Identifier) {
         guard before[.user(userID)] == .nothing else { return }
         var allowed = invited[userID] ?? Holdings(organization: Set(PredefinedRole.reader.permissions))
-        allowed.organization.formUnion(invite.role.permissions)
-        if invite.role == .owner { allowed.everyProject = Permission.projectNames }
-        for grant in invite.projects { allowed.projects[grant.projectID, default: []].formUnion(grant.role.permissions) }
+        let given = Self.holdings(givenBy: invite)
+        allowed.organization.formUnion(given.organization)
+        allowed.everyProject.formUnion(given.everyProject)
+        allowed.projects.merge(given.projects) { $0.union($1) }
         invited[userID] = allowed
     }
 
@@ -168,15 +173,28 @@ actor PermissionFlow {
         }
     }
 
+    /// What `user` holds, as `tx` sees its roles: nothing when it is nil or deactivated.
+    static func holdings(of user: User?, in tx: any StoreTransaction) async throws -> Holdings {
+        guard let user, user.isActive else { return .nothing }
+        return Holdings(roles: try await tx.allRoles(ofUser: user.id))
+    }
+
+    /// What an accepted invite gives its invitee: its organization role (and with `owner` every project permission)
+    /// and its project roles.
+    static func holdings(givenBy invite: Invite) -> Holdings {
+        var given = Holdings(organization: Set(invite.role.permissions))
+        if invite.role == .owner { given.everyProject = Permission.projectNames }
+        for grant in invite.projects { given.projects[grant.projectID, default: []].formUnion(grant.role.permissions) }
+        return given
+    }
+
     /// What `principal` holds now, as `tx` sees it: nothing when it does not exist, is a deactivated user, or is an
     /// expired key or a key of a deactivated user.
     static func holdings(of principal: Principal, in tx: any StoreTransaction, at time: Int) async throws -> Holdings {
         do {
             switch principal {
             case .user(let id):
-                let user = try await tx.user(id: id)
-                guard user.isActive else { return .nothing }
-                return Holdings(roles: try await tx.allRoles(ofUser: id))
+                return try await holdings(of: try await tx.user(id: id), in: tx)
             case .key(let id):
                 let key = try await tx.key(id: id)
                 guard !key.isExpired(at: time) else { return .nothing }
