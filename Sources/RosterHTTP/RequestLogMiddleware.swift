@@ -25,12 +25,12 @@ struct RequestLogMiddleware: RouterMiddleware {
         }
         response.headers[.init("x-request-id")!] = requestID
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let milliseconds = String(format: "%.1f", Double(elapsed.nanoseconds) / 1e6)
         context.logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms",
+            "\(request.method) \(request.uri.path) \(response.status.code) \(milliseconds)ms",
             metadata: [
                 "method": .string(request.method.rawValue), "path": .string(request.uri.path),
-                "status": .stringConvertible(response.status.code), "duration_ms": .string(String(format: "%.1f", milliseconds)),
+                "status": .stringConvertible(response.status.code), "duration_ms": .string(milliseconds),
             ])
         // Unmatched paths share one series, so a scan of random URLs cannot grow the registry.
         metrics.recordRequest(

@@ -34,9 +34,6 @@ struct FilterParser {
 
     static let maximumDepth = 32
 
-    /// The longest filter text accepted, in Unicode scalars.
-    static let maximumLength = SCIMFilter.maximumLength
-
     /// Conditions read so far; past `SCIMFilter.maximumConditions` the filter is refused.
     private var conditions = 0
 
@@ -46,8 +43,8 @@ struct FilterParser {
     private var insideValuePath = false
 
     init(_ text: String) throws(SCIMError) {
-        guard text.unicodeScalars.count <= Self.maximumLength else {
-            throw .invalidFilter("the filter is longer than the \(Self.maximumLength) characters Roster accepts")
+        guard text.unicodeScalars.count <= SCIMFilter.maximumLength else {
+            throw .invalidFilter("the filter is longer than the \(SCIMFilter.maximumLength) characters Roster accepts")
         }
         let scalars = Array(text.unicodeScalars)
         var index = 0

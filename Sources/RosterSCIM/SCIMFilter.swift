@@ -12,10 +12,10 @@ public enum SCIMFilter: Sendable, Equatable {
         case eq, ne, co, sw, ew, gt, ge, lt, le
     }
 
-    /// The longest filter accepted, in Unicode scalars; `ServiceProviderConfig` announces it.
+    /// The longest filter accepted, in Unicode scalars; the OpenAPI document's SCIM tag states it.
     public static let maximumLength = 2000
 
-    /// The most conditions (`attr op value`, `attr pr`) one filter may have; `ServiceProviderConfig` announces it.
+    /// The most conditions (`attr op value`, `attr pr`) one filter may have; the OpenAPI document's SCIM tag states it.
     public static let maximumConditions = 20
 
     /// `attrPath op value`, with the value a JSON string, number, boolean or null.

@@ -34,11 +34,11 @@ public enum SCIMPatch {
         return operations
     }
 
-    /// The most operations one PATCH may carry; `ServiceProviderConfig` announces it.
+    /// The most operations one PATCH may carry; the OpenAPI document's SCIM tag states it.
     public static let maximumOperations = 100
 
     /// The most values (an array's elements each, any other value one) one PATCH may carry in all its operations;
-    /// `ServiceProviderConfig` announces it.
+    /// the OpenAPI document's SCIM tag states it.
     public static let maximumValues = 1000
 
     private static func valueCount(_ value: JSON) -> Int {

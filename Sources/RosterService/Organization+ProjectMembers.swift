@@ -92,12 +92,14 @@ extension Organization {
         }
     }
 
-    /// Refuses, with 409 `user_deactivated`, a user the identity provider deactivated: it holds nothing, so a project
-    /// membership would only wait to come back to life with the user.
+    /// Refuses, with 409 `user_deactivated`, a user the identity provider deactivated: it holds nothing, so a key or
+    /// a project membership given to it would only wait to come back to life with the user.
     static func refuseIfDeactivated(_ user: User, param: String) throws {
         guard !user.isActive else { return }
         throw ServiceError(
-            .conflict, "User '\(user.id)' is deactivated; reactivate it in the identity provider before adding it to a project.",
+            .conflict,
+            "User '\(user.id)' is deactivated, and a deactivated user is given no key and no project; reactivate it in the "
+                + "identity provider first.",
             param: param, code: "user_deactivated")
     }
 

@@ -123,8 +123,8 @@ extension OrganizationFile {
         guard let top = document.objectValue else { throw ReadError(description: "the file must be a JSON object") }
         try checkMembers(top, of: "", at: "")
         func entries(_ name: String) throws -> [(String, [(String, JSON)])]? {
-            guard let value = top.first(where: { $0.0 == name })?.1, value != .null else { return nil }
-            guard let array = value.arrayValue else { throw ReadError(description: "'\(name)' must be an array") }
+            guard let listed = value(top, name) else { return nil }
+            guard let array = listed.arrayValue else { throw ReadError(description: "'\(name)' must be an array") }
             return try array.enumerated().map { index, element in
                 let path = "\(name)[\(index)]"
                 guard let members = element.objectValue else { throw ReadError(description: "'\(path)' must be an object") }

@@ -15,4 +15,10 @@ enum Backend {
             try await body(Organization(store: metrics.map { MeteredDatastore(store, metrics: $0) } ?? store))
         }
     }
+
+    /// Writes a consistent copy of the database at `path` to the new file `destination`, while a server may keep
+    /// using the database.
+    static func backup(database path: String, to destination: String, logger: Logger) async throws {
+        try await SQLiteDatastore.withOpened(.init(path: path), logger: logger) { try await $0.backup(to: destination) }
+    }
 }

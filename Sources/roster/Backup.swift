@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import RosterSQLite
 
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +18,7 @@ struct Backup: AsyncParsableCommand {
             throw CLIError("'\(destination)' exists already; a backup never overwrites a file. Choose a new name.")
         }
         try await CLIError.explaining(database: database) {
-            try await SQLiteDatastore.withOpened(.init(path: database), logger: Logger(label: "roster")) { try await $0.backup(to: destination) }
+            try await Backend.backup(database: database, to: destination, logger: Logger(label: "roster"))
         }
         print("Backed up \(database) to \(destination).")
     }
