@@ -5,14 +5,17 @@ import Logging
 import RosterService
 
 /// Builds the application `roster serve` runs: Roster's router, served as `configuration` says, together with the
-/// background services the organization needs (`KeyUseFlusher`), which start and stop with the server.
+/// background services the organization needs (`KeyUseFlusher`, `PolicyFollower`), which start and stop with the server.
 public func buildApplication(
     organization: Organization, settings: HTTPSettings, metrics: RosterMetrics, configuration: ApplicationConfiguration,
     logger: Logger
 ) -> some ApplicationProtocol {
     Application(
         responder: buildResponder(organization: organization, settings: settings, metrics: metrics), configuration: configuration,
-        services: [KeyUseFlusher(organization: organization, metrics: metrics, logger: logger)], logger: logger)
+        services: [
+            KeyUseFlusher(organization: organization, metrics: metrics, logger: logger),
+            PolicyFollower(organization: organization, interval: settings.policyInterval, metrics: metrics, logger: logger),
+        ], logger: logger)
 }
 
 /// Roster's router as the responder `roster serve` and the handler tests run: every route, `HEAD` answered wherever
@@ -32,6 +35,7 @@ public func buildRouter(
 ) -> Router<RosterRequestContext> {
     let router = Router(context: RosterRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
+    router.add(middleware: RevisionMiddleware(organization: organization))
     // Liveness, readiness and metrics need no key: a load balancer and a Prometheus scraper ask them.
     router.get("healthz") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ok\n"))) }
     router.get("readyz") { _, _ in

@@ -14,11 +14,15 @@ public struct HTTPSettings: Sendable {
     public var trustForwardedHeaders: Bool
     /// Failed authentications one client address may make in a minute before it is refused with 429 (default 20).
     public var failedAuthenticationsPerMinute: Int
+    /// How often the policy looks for changes other processes committed to the store (default 250 ms); such a change
+    /// decides requests here within this interval and the time to apply it.
+    public var policyInterval: Duration
 
     public init(
         publicURL: String? = nil, listenAddress: String = "127.0.0.1:8080", trustForwardedHeaders: Bool = false,
-        failedAuthenticationsPerMinute: Int = 20
+        failedAuthenticationsPerMinute: Int = 20, policyInterval: Duration = .milliseconds(250)
     ) {
+        self.policyInterval = policyInterval
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.listenAddress = listenAddress
         self.trustForwardedHeaders = trustForwardedHeaders

@@ -4,7 +4,7 @@ import Prometheus
 
 /// Roster's metrics, kept in a Prometheus registry of their own and served at `GET /metrics` in Prometheus' text
 /// format: requests by route template, method and status with their latency, authorization decisions, store
-/// transaction latency and key-use flushes. Each server (and each test) gets its own registry, so nothing is global.
+/// transaction latency, key-use flushes and the policy's revision. Each server (and each test) gets its own registry, so nothing is global.
 public final class RosterMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
@@ -46,6 +46,11 @@ public final class RosterMetrics: Sendable {
     func recordKeyUseFlush(keys: Int) {
         Counter(label: "roster_key_use_flushes_total", factory: factory).increment()
         Counter(label: "roster_key_uses_written_total", factory: factory).increment(by: keys)
+    }
+
+    /// The revision the policy holds, set by `PolicyFollower` on each of its rounds.
+    func recordPolicyRevision(_ revision: Int) {
+        Gauge(label: "roster_policy_revision", factory: factory).record(revision)
     }
 
     /// Everything recorded so far, in Prometheus' text exposition format.

@@ -276,6 +276,19 @@ enum Migrations {
                 }
             }
         }),
+        Migration(version: 7, statements: [
+            // The change feed: one row per committed write transaction, numbered in commit order (writers are
+            // serialized), and the entities the in-memory policy follows that it touched. `ChangeFeed` writes both.
+            "CREATE TABLE revisions (revision INTEGER PRIMARY KEY AUTOINCREMENT, committed_at INTEGER NOT NULL)",
+            """
+            CREATE TABLE changes (
+                revision INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                PRIMARY KEY (revision, kind, entity)
+            ) WITHOUT ROWID
+            """,
+        ], seed: nil),
     ]
 
     /// Brings the database up to the newest version.

@@ -51,6 +51,7 @@ public final class SQLiteDatastore: Datastore {
             }
             try await Self.configure(writerConnection)
             try await Migrations.run(on: writerConnection)
+            try await ChangeFeed.install(on: writerConnection)
             let writer = ConnectionPool([writerConnection])
             if configuration.isMemory {
                 return SQLiteDatastore(writer: writer, readers: writer, queryPlans: configuration.queryPlans, file: nil)
@@ -92,7 +93,7 @@ public final class SQLiteDatastore: Datastore {
     }
 
     public func withTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
-        try await run(on: writer, begin: "BEGIN IMMEDIATE", body)
+        try await run(on: writer, begin: SQLiteTransaction.beginWrite, body)
     }
 
     public func read<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {

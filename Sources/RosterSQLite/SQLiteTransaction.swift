@@ -8,6 +8,9 @@ struct SQLiteTransaction: Sendable {
     let connection: SQLiteConnection
     let queryPlans: QueryPlanRecorder?
 
+    /// How a write transaction begins: it takes the write lock at once, so writers queue rather than fail.
+    static let beginWrite = "BEGIN IMMEDIATE"
+
     static func run<T>(
         on connection: SQLiteConnection, begin: String, queryPlans: QueryPlanRecorder?,
         _ body: (any StoreTransaction) async throws -> T
@@ -16,6 +19,7 @@ struct SQLiteTransaction: Sendable {
         let transaction = SQLiteTransaction(connection: connection, queryPlans: queryPlans)
         do {
             let result = try await body(transaction)
+            if begin == beginWrite { _ = try await connection.query(ChangeFeed.closeRevision) }
             _ = try await connection.query("COMMIT")
             return result
         } catch {

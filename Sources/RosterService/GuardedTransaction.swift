@@ -227,6 +227,10 @@ struct GuardedTransaction: StoreTransaction {
         try await base.key(secretHash: secretHash)
     }
     func keyCount() async throws -> Int { try await base.keyCount() }
+    func changes(after revision: Int, limit: Int) async throws -> PolicyChanges {
+        try await base.changes(after: revision, limit: limit)
+    }
+    func policyRecords(_ selection: PolicySelection?) async throws -> PolicyRecords { try await base.policyRecords(selection) }
     func key(id: Identifier) async throws -> AdminKey { try await base.key(id: id) }
     func keys(page: PageRequest) async throws -> Page<AdminKey> { try await base.keys(page: page) }
     func keys(ownerID: Identifier) async throws -> [AdminKey] { try await base.keys(ownerID: ownerID) }

@@ -4,34 +4,33 @@ import RosterModel
 import RosterStore
 
 extension Organization {
-    /// The caller an admin key belongs to. The key is looked up by the SHA-256 of its secret and the stored hash is
-    /// compared in constant time. An unknown key, an expired one (code `expired_api_key`) and one whose owner is
-    /// deactivated (`owner_deactivated`; deactivation deletes keys, so only a key written past Roster could be one)
-    /// are `unauthenticated`. The key and its owner are read from the store on
-    /// every call, so a key deleted, or whose owner was deleted or deactivated, stops working at once on every server
-    /// sharing the store. The use is noted in memory, not written: `flushKeyUse()` writes it.
+    /// The caller an admin key belongs to. The key is looked up by the SHA-256 of its secret. An unknown key, an
+    /// expired one (code `expired_api_key`) and one whose owner is deactivated (`owner_deactivated`; deactivation
+    /// deletes keys, so only a key written past Roster could be one) are `unauthenticated`. The key and its owner come
+    /// from the policy, which every write catches up before it returns, so a key deleted, or whose owner was deleted
+    /// or deactivated, stops working at once; other servers sharing the store follow within their policy interval.
+    /// The use is noted in memory, not written: `flushKeyUse()` writes it.
     public func authenticate(secret: String) async throws -> Caller {
         let timestamp = now()
-        let key = try await store.read { tx in try await Self.usableKey(secret: secret, at: timestamp, in: tx).key }
+        try await policy.loadIfNeeded(from: store)
+        let key = try policy.withState { try Self.usableKey(secret: secret, at: timestamp, in: $0).key }
         keyUses.note(key.id, at: timestamp)
         return Caller(key)
     }
 
     /// The key with this secret and its owner, when the key may be used at `timestamp`; `unauthenticated` otherwise
     /// (see `authenticate(secret:)`).
-    static func usableKey(secret: String, at timestamp: Int, in tx: any StoreTransaction) async throws -> (key: AdminKey, owner: User) {
-        let hash = hash(secret)
-        guard let (key, storedHash) = try await tx.key(secretHash: hash), constantTimeEqual(storedHash, hash) else {
+    static func usableKey(secret: String, at timestamp: Int, in state: borrowing PolicyState) throws -> (key: AdminKey, owner: PolicyState.Member) {
+        guard let key = state.keys[hash(secret)], let owner = state.users[key.ownerID] else {
             throw ServiceError(.unauthenticated, "Incorrect API key provided.", code: "invalid_api_key")
         }
-        let owner = try await tx.user(id: key.ownerID)
         if let expiresAt = key.expiresAt, key.isExpired(at: timestamp) {
             let when = Date(timeIntervalSince1970: TimeInterval(expiresAt)).ISO8601Format()
             throw ServiceError(
                 .unauthenticated, "The API key provided expired at \(when). Create a new admin key to continue.",
                 code: "expired_api_key")
         }
-        guard owner.isActive else {
+        guard owner.user.isActive else {
             throw ServiceError(
                 .unauthenticated, "The API key provided belongs to a deactivated user; it no longer works.",
                 code: "owner_deactivated")
@@ -266,10 +265,5 @@ extension Organization {
 
     static func hash(_ secret: String) -> [UInt8] {
         Array(SHA256.hash(data: Array(secret.utf8)))
-    }
-
-    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

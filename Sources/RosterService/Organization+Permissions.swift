@@ -9,19 +9,18 @@ import RosterStore
 extension Organization {
     /// Every permission the user holds in the organization and, with `projectID`, in that project, each with every
     /// role that grants it (and the group it comes through). Organization permissions come first, in the catalogue's
-    /// order, then project permissions. Not-found for an unknown user or project.
+    /// order, then project permissions. Not-found for an unknown user or project. Read from the policy.
     public func permissions(of userID: Identifier, projectID: Identifier?) async throws -> [PermissionGrant] {
-        try await store.read { tx in
-            let user = try await tx.user(id: userID)
-            if let projectID { _ = try await tx.project(id: projectID) }
-            return try await Self.grants(of: user, in: projectID, tx)
+        try await policy.loadIfNeeded(from: store)
+        return try policy.withState { state in
+            try Self.grants(of: Self.member(userID, projectID: projectID, in: state), in: projectID, state)
         }
     }
 
     /// Whether the user holds `permission` — in the organization, or for a project permission in project `projectID` —
     /// with the grants that allow it, or, when it does not, the closest roles that would. Answers from the same
-    /// decision `authorize` enforces. A 400 for a permission outside the catalogue and for a project permission without
-    /// a project; not-found for an unknown user or project.
+    /// decision requests are held to, from the policy. A 400 for a permission outside the catalogue and for a
+    /// project permission without a project; not-found for an unknown user or project.
     public func check(userID: Identifier, permission: String, projectID: Identifier?) async throws -> PermissionCheck {
         let isProjectPermission = Permission.projectNames.contains(permission)
         guard isProjectPermission || Permission.organizationNames.contains(permission) else {
@@ -34,51 +33,53 @@ extension Organization {
                 "'\(permission)' is a project permission, held inside a project; name the project with 'project_id'.",
                 param: "project_id", code: "missing_required_parameter")
         }
-        return try await store.read { tx in
-            let user = try await tx.user(id: userID)
-            if let projectID { _ = try await tx.project(id: projectID) }
-            let grants = try await Self.grants(of: user, in: projectID, tx)
-            var decision = Self.decide(permission, for: user, in: projectID, grants: grants)
-            if !decision.allowed, user.isActive {
-                decision.closestRoles = try await Self.closestRoles(granting: decision, held: grants, in: tx)
+        try await policy.loadIfNeeded(from: store)
+        return try policy.withState { state in
+            let member = try Self.member(userID, projectID: projectID, in: state)
+            let grants = Self.grants(of: member, in: projectID, state)
+            var decision = Self.decide(permission, for: member.user, in: projectID, grants: grants)
+            if !decision.allowed, member.user.isActive {
+                decision.closestRoles = Self.closestRoles(granting: decision, held: grants, in: state)
             }
             return decision
         }
     }
 
-    /// Lets the request through when the caller's user holds `requirement.organization`, or `requirement.project`
-    /// inside project `projectID`; otherwise a 403 (`missing_permission`) naming what is missing. `operation` names the
-    /// request in that message (`POST /v1/organization/groups`). The decision is `check`'s.
-    public func authorize(_ caller: Caller, _ requirement: PermissionRequirement, projectID: Identifier?, operation: String) async throws {
-        try await store.read { tx in
-            let user = try await tx.user(id: caller.userID)
-            try await Self.requireHolding(requirement, user: user, scopes: caller.scopes, projectID: projectID, operation: operation, tx)
-        }
-    }
-
-    /// `authenticate(secret:)` and `authorize(_:_:projectID:operation:)` in one read of the store: what every request
-    /// does. Authentication errors come first.
+    /// Authenticates the key with `secret` (see `authenticate(secret:)`) and lets the request through only when its
+    /// user holds `requirement.organization`, or `requirement.project` inside project `projectID`, and the key's scopes
+    /// include it; otherwise a 403 (`missing_permission`) naming what is missing, where `operation` names the request
+    /// (`POST /v1/organization/groups`). Authentication errors come first. The decision is `check`'s, from the policy:
+    /// nothing is read from the store once the policy is loaded.
     public func authenticateAndAuthorize(
         secret: String, _ requirement: PermissionRequirement, projectID: Identifier?, operation: String
     ) async throws -> Caller {
         let timestamp = now()
-        let key = try await store.read { tx in
-            let (key, owner) = try await Self.usableKey(secret: secret, at: timestamp, in: tx)
-            try await Self.requireHolding(
-                requirement, user: owner, scopes: key.scopes.map(Set.init), projectID: projectID, operation: operation, tx)
+        try await policy.loadIfNeeded(from: store)
+        let key = try policy.withState { state in
+            let (key, owner) = try Self.usableKey(secret: secret, at: timestamp, in: state)
+            try Self.requireHolding(
+                requirement, member: owner, scopes: key.scopes.map(Set.init), projectID: projectID, operation: operation, state)
             return key
         }
         keyUses.note(key.id, at: timestamp)
         return Caller(key)
     }
 
-    /// The decision `authorize` enforces, for a user already read, whose key is limited to `scopes` (nil: not limited).
+    /// The user with `userID` in the policy, after checking that project `projectID` exists; not-found otherwise.
+    private static func member(_ userID: Identifier, projectID: Identifier?, in state: borrowing PolicyState) throws -> PolicyState.Member {
+        guard let member = state.users[userID] else { throw StoreError.notFound(.user, userID.rawValue) }
+        if let projectID, !state.projects.contains(projectID) { throw StoreError.notFound(.project, projectID.rawValue) }
+        return member
+    }
+
+    /// The decision requests are held to, for a user whose key is limited to `scopes` (nil: not limited).
     private static func requireHolding(
-        _ requirement: PermissionRequirement, user: User, scopes: Set<String>?, projectID: Identifier?, operation: String,
-        _ tx: any StoreTransaction
-    ) async throws {
+        _ requirement: PermissionRequirement, member: PolicyState.Member, scopes: Set<String>?, projectID: Identifier?,
+        operation: String, _ state: borrowing PolicyState
+    ) throws {
+        let user = member.user
         let inProject = requirement.project == nil ? nil : projectID
-        let grants = try await Self.grants(of: user, in: inProject, tx)
+        let grants = Self.grants(of: member, in: inProject, state)
         func allows(_ permission: String, in projectID: Identifier?) -> Bool {
             scopes?.contains(permission) ?? true && Self.decide(permission, for: user, in: projectID, grants: grants).allowed
         }
@@ -108,7 +109,7 @@ extension Organization {
 
     // MARK: The decision
 
-    /// The one decision: whether `user`, whose grants (read with `grants(of:in:_:)` for the same project) are `grants`,
+    /// The one decision: whether `user`, whose grants (from `grants(of:in:_:)` for the same project) are `grants`,
     /// holds `permission` in the organization (an organization permission) or in project `projectID` (a project
     /// permission), with the sources that grant it.
     static func decide(_ permission: String, for user: User, in projectID: Identifier?, grants: [PermissionGrant]) -> PermissionCheck {
@@ -128,25 +129,18 @@ extension Organization {
             reason: "No role user '\(user.id)' holds \(place), directly or through a group, grants '\(permission)'.")
     }
 
-    /// The user's grants in the organization and, with `projectID`, in that project (see the type's comment). Reads the
-    /// user's roles in two lists and its groups in one, whatever the number of roles.
-    static func grants(of user: User, in projectID: Identifier?, _ tx: any StoreTransaction) async throws -> [PermissionGrant] {
+    /// The user's grants in the organization and, with `projectID`, in that project (see the type's comment), from
+    /// the policy.
+    static func grants(of member: PolicyState.Member, in projectID: Identifier?, _ state: borrowing PolicyState) -> [PermissionGrant] {
+        let user = member.user
         guard user.isActive else { return [] }
-        let organizationRoles = try await everyPage(by: \.role.id) { try await tx.roles(ofUser: user.id, scope: .organization, page: $0) }
-        var projectRoles: [AssignedRole] = []
-        if let projectID {
-            projectRoles = try await everyPage(by: \.role.id) { try await tx.roles(ofUser: user.id, scope: .project(projectID), page: $0) }
-        }
-        var groups: [Identifier: Group] = [:]
-        if (organizationRoles + projectRoles).contains(where: { $0.sources.contains { $0.type == "group" } }) {
-            for group in try await tx.groups(ofUser: user.id) { groups[group.id] = group }
-        }
+        let organizationRoles = state.assignedRoles(of: member, in: .organization)
         func sources(_ assigned: AssignedRole, ownership: Bool = false) -> [PermissionSource] {
             assigned.sources.map { principal in
                 guard case .group(let groupID) = principal else {
                     return PermissionSource(role: assigned.role, group: nil, isOrganizationOwnership: ownership)
                 }
-                let group = groups[groupID] ?? Group(id: groupID, name: groupID.rawValue, createdAt: 0)
+                let group = state.groups[groupID]?.group ?? Group(id: groupID, name: groupID.rawValue, createdAt: 0)
                 return PermissionSource(role: assigned.role, group: group, isOrganizationOwnership: ownership)
             }
         }
@@ -162,7 +156,7 @@ extension Organization {
         for assigned in organizationRoles where assigned.role.isOrganizationOwner {
             for permission in Permission.projectNames { held[permission, default: []] += sources(assigned, ownership: true) }
         }
-        for assigned in projectRoles {
+        for assigned in state.assignedRoles(of: member, in: .project(projectID)) {
             for permission in assigned.role.grantedPermissions { held[permission, default: []] += sources(assigned) }
         }
         grants += Permission.project.compactMap { entry in
@@ -173,13 +167,12 @@ extension Organization {
 
     /// Up to five roles of the denied permission's scope that grant it, closest first: the fewest permissions the user
     /// does not hold there already (by its `held` grants), then the fewest permissions, then by name.
-    static func closestRoles(granting denied: PermissionCheck, held grants: [PermissionGrant], in tx: any StoreTransaction) async throws -> [Role] {
+    static func closestRoles(granting denied: PermissionCheck, held grants: [PermissionGrant], in state: borrowing PolicyState) -> [Role] {
         let scope = denied.projectID.map(RoleScope.project) ?? .organization
         let held = Set(grants.filter { $0.scope == scope }.map(\.permission))
-        let candidates = try await everyPage(by: \.id) { try await tx.roles(scope: scope, page: $0) }
-            .filter { $0.grantedPermissions.contains(denied.permission) }
-        func distance(_ role: Role) -> (Int, Int, String) {
-            (role.grantedPermissions.filter { !held.contains($0) }.count, role.grantedPermissions.count, role.name.lowercased())
+        let candidates = state.roles(in: scope).filter { $0.grantedPermissions.contains(denied.permission) }
+        func distance(_ role: Role) -> (Int, Int, String, String) {
+            (role.grantedPermissions.filter { !held.contains($0) }.count, role.grantedPermissions.count, role.name.lowercased(), role.id.rawValue)
         }
         return Array(candidates.sorted { distance($0) < distance($1) }.prefix(5))
     }

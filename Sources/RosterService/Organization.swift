@@ -24,15 +24,53 @@ public struct Caller: Sendable, Equatable {
 /// The organization's rules: every use case of the Admin API, the import and the bootstrap, over one datastore.
 ///
 /// Each write runs in one store transaction, so a use case either happens whole or not at all.
+/// Requests are decided from the in-memory `policy`; every write catches the policy up before it returns, so the
+/// next request sees it.
 public struct Organization: Sendable {
+    /// The store, whose writes catch the policy up after they commit.
     let store: any Datastore
     let now: @Sendable () -> Int
     /// Admin key uses not yet written to the store; shared by every copy of this organization.
     let keyUses = KeyUseRecorder()
+    /// What requests are decided from; shared by every copy of this organization.
+    public let policy: Policy
 
     /// - Parameter now: the clock, in Unix seconds (tests pass a fixed one).
     public init(store: any Datastore, now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {
-        self.store = store
+        let policy = Policy()
+        self.store = PolicyFollowingStore(base: store, policy: policy)
+        self.policy = policy
         self.now = now
+    }
+
+    /// Loads the policy when it is not loaded yet, then brings it up to the store's latest revision; returns that
+    /// revision. The server calls it at start, and `PolicyFollower` on a timer.
+    @discardableResult
+    public func catchUpPolicy() async throws -> Int {
+        try await policy.catchUp(from: store)
+    }
+}
+
+/// A datastore whose writes bring `policy` up to date after they commit, before they return.
+private struct PolicyFollowingStore: Datastore {
+    let base: any Datastore
+    let policy: Policy
+
+    func withTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        let result = try await base.withTransaction(body)
+        try await policy.catchUp(from: base)
+        return result
+    }
+
+    func read<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        try await base.read(body)
+    }
+}
+
+extension Organization {
+    /// Waits until the policy holds `revision` or later (see `Policy.wait(for:from:timeout:)`); false when it does not
+    /// within `timeout`.
+    public func waitForPolicy(revision: Int, timeout: Duration) async throws -> Bool {
+        try await policy.wait(for: revision, from: store, timeout: timeout)
     }
 }

@@ -145,7 +145,7 @@ public protocol AdminKeyStore: Sendable {
 
 /// Everything a transaction can read and write.
 public typealias StoreTransaction = UserStore & GroupStore & RoleStore & AssignmentStore & AdminKeyStore & ProjectStore
-    & ServiceAccountStore & InviteStore & AuditStore
+    & ServiceAccountStore & InviteStore & AuditStore & PolicyStore
 
 /// A Roster datastore: every read and write happens inside one of its transactions.
 public protocol Datastore: Sendable {

@@ -18,6 +18,15 @@ enum Environment {
         return port
     }
 
+    /// A whole number in `range`.
+    static func number(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let raw = value(name) else { return nil }
+        guard let number = Int(raw), range.contains(number) else {
+            throw CLIError("\(name) is '\(raw)'; use a whole number from \(range.lowerBound) to \(range.upperBound).")
+        }
+        return number
+    }
+
     /// A yes-or-no setting: `1`, `true` or `yes`, or `0`, `false` or `no`.
     static func flag(_ name: String) throws -> Bool? {
         guard let raw = value(name) else { return nil }

@@ -43,6 +43,14 @@ struct Serve: AsyncParsableCommand {
         help: "Believe X-Forwarded-Proto/-Host/-For from a reverse proxy in front of Roster (env ROSTER_TRUST_FORWARDED_HEADERS=1).")
     var trustForwardedHeaders = false
 
+    @Option(
+        name: .customLong("policy-interval"),
+        help: """
+            How often, in milliseconds, to look for changes other Roster processes made to the database, such as another \
+            instance on the same file (env ROSTER_POLICY_INTERVAL_MS; default 250, from 10 to 60000).
+            """)
+    var policyInterval: Int?
+
     @OptionGroup var logs: LogOptions
 
     /// Everything the server runs with, read from the flags and then the environment.
@@ -58,6 +66,9 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         if let port, !(1...65535).contains(port) {
             throw CLIError("--port \(port) is not a port: use a whole number from 1 to 65535.")
+        }
+        if let policyInterval, !Self.policyIntervals.contains(policyInterval) {
+            throw CLIError("--policy-interval \(policyInterval) is out of range: use a whole number of milliseconds from 10 to 60000.")
         }
         _ = try settings()
     }
@@ -79,6 +90,7 @@ struct Serve: AsyncParsableCommand {
                 "The admin key (ROSTER_ADMIN_KEY or --admin-key) must be at least 16 characters with no spaces: a short key "
                     + "is guessed. Leave it out and Roster makes a strong one on first start.")
         }
+        let interval = try policyInterval ?? Environment.number("ROSTER_POLICY_INTERVAL_MS", in: Self.policyIntervals) ?? 250
         let ownerEmail = ownerEmail ?? Environment.value("ROSTER_OWNER_EMAIL") ?? "owner@localhost"
         guard Validation.isEmail(ownerEmail) else {
             throw CLIError("The owner email (ROSTER_OWNER_EMAIL or --owner-email) '\(ownerEmail)' is not an email address.")
@@ -87,8 +99,11 @@ struct Serve: AsyncParsableCommand {
             host: host, port: port, database: storage.path, adminKey: adminKey, ownerEmail: ownerEmail,
             http: HTTPSettings(
                 publicURL: publicURL, listenAddress: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)",
-                trustForwardedHeaders: trusted))
+                trustForwardedHeaders: trusted, policyInterval: .milliseconds(interval)))
     }
+
+    /// The policy intervals accepted, in milliseconds.
+    private static let policyIntervals = 10...60_000
 
     func run() async throws {
         try logs.start()
@@ -117,6 +132,9 @@ struct Serve: AsyncParsableCommand {
                     let summary = try await organization.importFile(seedFile)
                     logger.info("seeded from \(seed): \(summary.sentence)")
                 }
+                let started = ContinuousClock.now
+                let revision = try await organization.catchUpPolicy()
+                logger.info("policy loaded at revision \(revision) in \(started.duration(to: .now).formatted(.units(allowed: [.milliseconds])))")
                 let app = buildApplication(
                     organization: organization, settings: settings.http, metrics: metrics,
                     configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Roster"),

@@ -36,14 +36,18 @@ import Testing
                 try await world.organization.createProject(name: "Apollo"), try await world.organization.createProject(name: "Gemini")
             )
             _ = try await world.organization.addProjectMember(projectID: apollo.id, userID: cy.id, email: nil, role: "owner")
-            let asCy = Caller(userID: cy.id, keyID: .make(.adminKey))
+            let cyKey = try await world.organization.createAdminKey(name: "cy", expiresInSeconds: nil, userID: cy.id, by: world.caller)
             let requirement = PermissionRequirement("api.projects.write", inProject: "api.project.users.write")
+            func authorize(in project: Identifier) async throws {
+                _ = try await world.organization.authenticateAndAuthorize(
+                    secret: cyKey.secret, requirement, projectID: project, operation: "POST users")
+            }
 
-            try await world.organization.authorize(asCy, requirement, projectID: apollo.id, operation: "POST users")
+            try await authorize(in: apollo.id)
             #expect(try await world.organization.check(userID: cy.id, permission: "api.project.users.write", projectID: apollo.id).allowed)
 
             let refused = await expectServiceError(.forbidden, code: "missing_permission") {
-                try await world.organization.authorize(asCy, requirement, projectID: gemini.id, operation: "POST users")
+                try await authorize(in: gemini.id)
             }
             #expect(refused?.message.contains("'api.project.users.write'") == true)
             #expect(try await !world.organization.check(userID: cy.id, permission: "api.project.users.write", projectID: gemini.id).allowed)

@@ -1,0 +1,39 @@
+import Logging
+import RosterService
+import ServiceLifecycle
+
+/// Keeps the policy current with changes other processes commit to the same store (other `roster serve` instances,
+/// `roster import`): every `interval` it reads the store's latest revision and applies what changed since. Writes made
+/// by this instance need no follower; each catches the policy up before it returns.
+public struct PolicyFollower: Service {
+    let organization: Organization
+    let interval: Duration
+    let metrics: RosterMetrics?
+    let logger: Logger
+
+    public init(organization: Organization, interval: Duration, metrics: RosterMetrics? = nil, logger: Logger) {
+        self.organization = organization
+        self.interval = interval
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            var failing = false
+            while true {
+                try await Task.sleep(for: interval)
+                do {
+                    let revision = try await organization.catchUpPolicy()
+                    metrics?.recordPolicyRevision(revision)
+                    if failing { logger.info("the policy follows the store again, at revision \(revision)") }
+                    failing = false
+                } catch {
+                    // Logged once per outage; the last applied revision keeps deciding requests meanwhile.
+                    if !failing { logger.error("could not read the store's changes; requests are decided at revision \(organization.policy.revision): \(error)") }
+                    failing = true
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import RosterModel
+import RosterStore
+import Synchronization
+
+/// What requests are decided from: every admin key, user, group membership, role assignment and project, in memory,
+/// current to one revision of the store's change feed.
+///
+/// The policy is loaded whole on first use, then kept current by `catchUp(from:)`, which applies the entities the
+/// change feed names since the revision it holds, read from one snapshot of the store, so that it never holds half of
+/// a transaction. Every write of the organization catches up before it returns (read-your-writes), and a follower
+/// catches up on a timer for writes made by other processes on the same store (`PolicyFollower`).
+public final class Policy: Sendable {
+    private let state = Mutex(PolicyState())
+    private let catchUps = CatchUpQueue()
+
+    /// How many changed entities a catch-up applies one by one; past that it reloads everything.
+    static let changeLimit = 10_000
+
+    public init() {}
+
+    /// The revision the policy holds; 0 before it is loaded.
+    public var revision: Int { state.withLock { $0.revision } }
+
+    /// Runs `body` with the policy as it is now; the policy does not change while `body` runs, so keep it short.
+    func withState<T>(_ body: (borrowing PolicyState) throws -> T) rethrows -> T {
+        try state.withLock { try body($0) }
+    }
+
+    /// Loads the policy when it is not loaded yet.
+    func loadIfNeeded(from store: any Datastore) async throws {
+        if state.withLock({ !$0.isLoaded }) { try await catchUp(from: store) }
+    }
+
+    /// Brings the policy up to the latest revision the store has committed when this is called, and returns the
+    /// revision it then holds. Concurrent callers share catch-ups: each waits for one that began after it called.
+    @discardableResult
+    public func catchUp(from store: any Datastore) async throws -> Int {
+        try await catchUps.run { try await self.load(from: store) }
+    }
+
+    private func load(from store: any Datastore) async throws -> Int {
+        let applied = state.withLock { $0.isLoaded ? $0.revision : nil }
+        let update = try await store.read { tx -> (revision: Int, selection: PolicySelection?, records: PolicyRecords)? in
+            guard let applied else {
+                // No revision is ahead of the store's, so this reads only the latest one.
+                let latest = try await tx.changes(after: .max, limit: 0).revision
+                return (latest, nil, try await tx.policyRecords(nil))
+            }
+            let changes = try await tx.changes(after: applied, limit: Self.changeLimit)
+            guard changes.revision > applied else { return nil }
+            let selection = changes.entities.map(PolicySelection.init)
+            return (changes.revision, selection, try await tx.policyRecords(selection))
+        }
+        guard let update else { return applied ?? 0 }
+        // A whole policy is built before the lock is taken, so decisions go on meanwhile.
+        let built = update.selection == nil ? PolicyState(update.records, revision: update.revision) : nil
+        return state.withLock { state in
+            if let built {
+                state = built
+            } else if let selection = update.selection {
+                state.apply(update.records, replacing: selection, revision: update.revision)
+            }
+            return state.revision
+        }
+    }
+
+    /// Waits until the policy holds `revision` or later, catching up from the store meanwhile, for at most `timeout`.
+    /// Returns false when it still does not.
+    public func wait(for revision: Int, from store: any Datastore, timeout: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if self.revision >= revision { return true }
+            if try await catchUp(from: store) >= revision { return true }
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
+/// Runs catch-ups one at a time; a caller joins the one waiting to start, or queues a new one.
+private actor CatchUpQueue {
+    private var waiting: Task<Int, any Error>?
+    private var running: Task<Int, any Error>?
+
+    func run(_ work: @escaping @Sendable () async throws -> Int) async throws -> Int {
+        if let waiting { return try await waiting.value }
+        let previous = running
+        let task = Task {
+            _ = try? await previous?.value
+            self.start()
+            return try await work()
+        }
+        waiting = task
+        return try await task.value
+    }
+
+    private func start() {
+        running = waiting
+        waiting = nil
+    }
+}
+
+/// The policy's contents: see `Policy`.
+struct PolicyState {
+    struct Member {
+        var user: User
+        /// The roles assigned to the user itself, any scope.
+        var roles: [Identifier] = []
+        var groups: [Identifier] = []
+    }
+
+    struct Team {
+        var group: Group
+        /// The roles assigned to the group, any scope.
+        var roles: [Identifier] = []
+    }
+
+    private(set) var isLoaded = false
+    private(set) var revision = 0
+    private(set) var users: [Identifier: Member] = [:]
+    private(set) var groups: [Identifier: Team] = [:]
+    private(set) var roles: [Identifier: Role] = [:]
+    private(set) var projects: Set<Identifier> = []
+    /// Keys by the SHA-256 of their secret.
+    private(set) var keys: [[UInt8]: AdminKey] = [:]
+    private var keyHashes: [Identifier: [UInt8]] = [:]
+
+    init() {}
+
+    init(_ records: PolicyRecords, revision: Int) {
+        isLoaded = true
+        self.revision = revision
+        insert(records)
+    }
+
+    /// Replaces the entities of `selection` with `records` (an entity without a record was deleted).
+    mutating func apply(_ records: PolicyRecords, replacing selection: PolicySelection, revision: Int) {
+        for id in selection.users { users[id] = nil }
+        for id in selection.groups { groups[id] = nil }
+        for id in selection.roles { roles[id] = nil }
+        for id in selection.projects { projects.remove(id) }
+        for id in selection.keys {
+            if let hash = keyHashes.removeValue(forKey: id) { keys[hash] = nil }
+        }
+        insert(records)
+        self.revision = revision
+    }
+
+    private mutating func insert(_ records: PolicyRecords) {
+        for group in records.groups { groups[group.id] = Team(group: group) }
+        for (groupID, roleID) in records.groupRoles { groups[groupID]?.roles.append(roleID) }
+        for role in records.roles { roles[role.id] = role }
+        for user in records.users { users[user.id] = Member(user: user) }
+        for (userID, roleID) in records.userRoles { users[userID]?.roles.append(roleID) }
+        for (userID, groupID) in records.memberships {
+            // The group's own identifier, so that a million memberships share a few thousand strings.
+            users[userID]?.groups.append(groups[groupID]?.group.id ?? groupID)
+        }
+        projects.formUnion(records.projects)
+        for (key, hash) in records.keys {
+            keys[hash] = key
+            keyHashes[key.id] = hash
+        }
+    }
+
+    /// The roles `member` holds in `scope`, by identifier, each with its sources: the user itself first, then its
+    /// groups by identifier.
+    func assignedRoles(of member: Member, in scope: RoleScope) -> [AssignedRole] {
+        var sources: [Identifier: [Principal]] = [:]
+        for roleID in member.roles where roles[roleID]?.scope == scope {
+            sources[roleID, default: []].append(.user(member.user.id))
+        }
+        for groupID in member.groups {
+            for roleID in groups[groupID]?.roles ?? [] where roles[roleID]?.scope == scope {
+                sources[roleID, default: []].append(.group(groupID))
+            }
+        }
+        return sources.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { roleID in
+            guard let role = roles[roleID], let principals = sources[roleID] else { return nil }
+            let ordered = principals.sorted { ($0.type == "user" ? 0 : 1, $0.id.rawValue) < ($1.type == "user" ? 0 : 1, $1.id.rawValue) }
+            return AssignedRole(role: role, sources: ordered)
+        }
+    }
+
+    /// Every role of `scope`.
+    func roles(in scope: RoleScope) -> [Role] {
+        roles.values.filter { $0.scope == scope }
+    }
+}

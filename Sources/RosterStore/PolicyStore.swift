@@ -1,0 +1,77 @@
+import RosterModel
+
+/// Something the in-memory policy follows, named by the change feed when a commit touches it.
+public enum PolicyEntity: Hashable, Sendable {
+    /// A user: its row, its own role assignments or its group memberships changed.
+    case user(Identifier)
+    /// A group: its row or its role assignments changed.
+    case group(Identifier)
+    case role(Identifier)
+    /// An admin key: created, deleted, or its owner, expiry or scopes changed (not its last use).
+    case key(Identifier)
+    case project(Identifier)
+}
+
+/// What changed after a revision the policy has applied.
+public struct PolicyChanges: Sendable {
+    /// The latest committed revision in the snapshot read.
+    public var revision: Int
+    /// Every entity touched by revisions after the one asked about, through `revision`; nil when more changed than
+    /// the caller wanted to apply one by one (it then reloads everything).
+    public var entities: Set<PolicyEntity>?
+
+    public init(revision: Int, entities: Set<PolicyEntity>?) {
+        self.revision = revision
+        self.entities = entities
+    }
+}
+
+/// The entities whose records to read; empty lists read nothing.
+public struct PolicySelection: Sendable {
+    public var users: [Identifier] = []
+    public var groups: [Identifier] = []
+    public var roles: [Identifier] = []
+    public var keys: [Identifier] = []
+    public var projects: [Identifier] = []
+
+    public init(_ entities: some Sequence<PolicyEntity>) {
+        for entity in entities {
+            switch entity {
+            case .user(let id): users.append(id)
+            case .group(let id): groups.append(id)
+            case .role(let id): roles.append(id)
+            case .key(let id): keys.append(id)
+            case .project(let id): projects.append(id)
+            }
+        }
+    }
+}
+
+/// The rows the policy is made of: for a user its own role assignments and memberships, for a group its role
+/// assignments.
+public struct PolicyRecords: Sendable {
+    public var users: [User] = []
+    public var userRoles: [(user: Identifier, role: Identifier)] = []
+    public var memberships: [(user: Identifier, group: Identifier)] = []
+    public var groups: [Group] = []
+    public var groupRoles: [(group: Identifier, role: Identifier)] = []
+    public var roles: [Role] = []
+    public var keys: [(key: AdminKey, secretHash: [UInt8])] = []
+    public var projects: [Identifier] = []
+
+    public init() {}
+}
+
+/// The change feed and the records the in-memory policy is built from.
+///
+/// Every committed write transaction gets a revision, a number larger than any before it, written in the same
+/// transaction; the entities it touched (see `PolicyEntity`) are written with it.
+public protocol PolicyStore: Sendable {
+    /// The entities touched after `revision`, through the latest revision in this transaction's snapshot; `entities`
+    /// is nil when more than `limit` were touched. A revision ahead of the store's gives no entities.
+    func changes(after revision: Int, limit: Int) async throws -> PolicyChanges
+
+    /// The records of the entities in `selection` that exist (an entity missing from the result was deleted), or of
+    /// the whole organization when `selection` is nil.
+    func policyRecords(_ selection: PolicySelection?) async throws -> PolicyRecords
+}
