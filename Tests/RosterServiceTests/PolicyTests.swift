@@ -1,0 +1,216 @@
+import Foundation
+import Synchronization
+import RosterModel
+import RosterSQLite
+import RosterService
+import RosterStore
+import Testing
+
+/// The in-memory policy: read-your-writes, immediate revocation, and two organizations on one database file (as two
+/// `roster serve` processes would be) following each other's changes whole.
+@Suite("Policy")
+struct PolicyTests {
+    /// Runs `body` with two organizations over two stores opened on one new database file; the first is bootstrapped
+    /// with the key `sk-test-key-0000` and the fixture's organization file.
+    static func withTwoInstances(_ body: (Organization, Organization, SQLiteDatastore, String) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roster-policy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("roster.sqlite").path
+        try await SQLiteDatastore.withOpened(.init(path: path)) { firstStore in
+            let first = Organization(store: firstStore)
+            _ = try await first.bootstrap(adminKey: "sk-test-key-0000", ownerEmail: "owner@example.com")
+            _ = try await first.importFile(Fixture.file)
+            try await SQLiteDatastore.withOpened(.init(path: path)) { secondStore in
+                let second = Organization(store: secondStore)
+                try await second.catchUpPolicy()
+                try await body(first, second, firstStore, path)
+            }
+        }
+    }
+
+    /// Everything the policy decides for `organization`: each user's grants in the organization and in each project,
+    /// and which user each key authenticates as (or why not).
+    static func decisions(of organization: Organization, users: [Identifier], projects: [Identifier], keys: [String]) async -> [String] {
+        var lines: [String] = []
+        for user in users {
+            for project in [nil] + projects {
+                do {
+                    let grants = try await organization.permissions(of: user, projectID: project)
+                    let described = grants.map { grant in
+                        "\(grant.permission)<-" + grant.sources.map { "\($0.role.id)/\($0.group?.id.rawValue ?? "-")/\($0.group?.name ?? "-")" }.joined(separator: ",")
+                    }
+                    lines.append("\(user) \(project?.rawValue ?? "org"): \(described.joined(separator: " "))")
+                } catch {
+                    lines.append("\(user) \(project?.rawValue ?? "org"): \(error)")
+                }
+            }
+        }
+        for key in keys {
+            do {
+                let caller = try await organization.authenticate(secret: key)
+                lines.append("\(key): \(caller.userID) \(caller.scopes?.sorted() ?? [])")
+            } catch {
+                lines.append("\(key): \((error as? ServiceError)?.code ?? "\(error)")")
+            }
+        }
+        return lines
+    }
+
+    @Test("a key deleted, a user deactivated or deleted and a role taken away stop working before the write returns")
+    func revocationIsImmediate() async throws {
+        try await Fixture.with { world in
+            let organization = world.organization
+            let bob = try await world.user("bob@example.com")
+            let manager = try await world.role("Group Manager")
+            let key = try await organization.createAdminKey(name: "bob", expiresInSeconds: nil, userID: bob.id, by: world.caller)
+            let groups = PermissionRequirement("api.groups.write", inProject: nil)
+            func authorize() async throws {
+                _ = try await organization.authenticateAndAuthorize(secret: key.secret, groups, projectID: nil, operation: "POST groups")
+            }
+            try await authorize()
+
+            try await organization.unassignRole(manager.id, fromUser: bob.id)
+            await expectServiceError(.forbidden, code: "missing_permission") { try await authorize() }
+            _ = try await organization.assignRole(manager.id, toUser: bob.id)
+            try await authorize()
+
+            try await organization.deleteAdminKey(id: key.key.key.id)
+            await expectServiceError(.unauthenticated, code: "invalid_api_key") { try await authorize() }
+
+            let again = try await organization.createAdminKey(name: "bob", expiresInSeconds: nil, userID: bob.id, by: world.caller)
+            try await organization.deleteUser(id: bob.id)
+            await expectServiceError(.unauthenticated, code: "invalid_api_key") {
+                _ = try await organization.authenticate(secret: again.secret)
+            }
+            await expectStoreNotFound { _ = try await organization.permissions(of: bob.id, projectID: nil) }
+        }
+    }
+
+    @Test("a second instance on the same file catches up to what the first wrote, and then decides as a fresh load does")
+    func followingMatchesAFreshLoad() async throws {
+        try await Self.withTwoInstances { first, second, firstStore, path in
+            let caller = try await first.authenticate(secret: "sk-test-key-0000")
+            let users = try await first.users(emails: nil, page: PageRequest(limit: 100)).items
+            let (ada, bob, cy) = (users[1].id, users[2].id, users[3].id)
+            let before = try await second.catchUpPolicy()
+
+            let team = try await first.createGroup(name: "Team")
+            try await first.addMember(groupID: team.id, userID: bob)
+            try await first.addMember(groupID: team.id, userID: cy)
+            let auditor = try await first.createRole(name: "Auditor", permissions: ["api.audit_logs.read"], description: nil, by: caller)
+            _ = try await first.assignRole(auditor.id, toGroup: team.id)
+            _ = try await first.updateRole(id: auditor.id, name: "Auditors", permissions: ["api.audit_logs.read", "api.users.read"], description: nil)
+            let project = try await first.createProject(name: "Apollo")
+            _ = try await first.addProjectGroup(projectID: project.id, groupID: team.id, role: "member")
+            let builder = try await first.createProjectRole(
+                projectID: project.id, name: "Builder", permissions: ["api.project.service_accounts.write"], description: nil, by: caller)
+            _ = try await first.assignProjectRole(builder.id, toGroup: team.id, projectID: project.id)
+            _ = try await first.modifyUser(id: ada, .init(role: "reader"))
+            let scoped = try await first.createAdminKey(name: "scoped", expiresInSeconds: nil, userID: cy, scopes: ["api.users.read"], by: caller)
+            let doomed = try await first.createAdminKey(name: "doomed", expiresInSeconds: nil, userID: bob, by: caller)
+            try await first.deleteAdminKey(id: doomed.key.key.id)
+            let gone = try await first.createGroup(name: "Gone")
+            try await first.addMember(groupID: gone.id, userID: bob)
+            _ = try await first.assignRole(auditor.id, toGroup: gone.id)
+            try await first.deleteGroup(id: gone.id)
+
+            let revision = try await second.catchUpPolicy()
+            #expect(revision > before)
+            #expect(revision == first.policy.revision)
+            let keys = ["sk-test-key-0000", scoped.secret, doomed.secret]
+            let everyone = try await first.users(emails: nil, page: PageRequest(limit: 100)).items.map(\.id)
+            let followed = await Self.decisions(of: second, users: everyone, projects: [project.id], keys: keys)
+            try await SQLiteDatastore.withOpened(.init(path: path)) { freshStore in
+                let fresh = Organization(store: freshStore)
+                let loaded = await Self.decisions(of: fresh, users: everyone, projects: [project.id], keys: keys)
+                #expect(followed == loaded)
+            }
+            #expect(followed.contains { $0.hasPrefix("\(cy) \(project.id):") && $0.contains("api.project.service_accounts.write") })
+            #expect(followed.contains("\(doomed.secret): invalid_api_key"))
+            _ = firstStore
+        }
+    }
+
+    @Test("a follower never holds half of a transaction: a role moved between two users in one transaction is held by exactly one")
+    func noHalfAppliedTransaction() async throws {
+        try await Self.withTwoInstances { first, second, firstStore, _ in
+            let users = try await first.users(emails: nil, page: PageRequest(limit: 100)).items
+            let (bob, cy) = (users[2].id, users[3].id)
+            let manager = try #require(try await first.roles(page: PageRequest(limit: 100)).items.first { $0.name == "Group Manager" })
+            // Bob holds the role from the fixture; Cy does not.
+            func holders() async throws -> Set<Identifier> {
+                var holding: Set<Identifier> = []
+                for user in [bob, cy] where try await second.permissions(of: user, projectID: nil).contains(where: { $0.permission == "api.groups.write" }) {
+                    holding.insert(user)
+                }
+                return holding
+            }
+            let finished = Flag()
+            let moves = Task {
+                defer { finished.set() }
+                var from = bob, to = cy
+                for _ in 0..<40 {
+                    try await firstStore.withTransaction { tx in
+                        _ = try await tx.unassign(roleID: manager.id, from: .user(from))
+                        _ = try await tx.assign(roleID: manager.id, to: .user(to))
+                    }
+                    swap(&from, &to)
+                }
+            }
+            var observed: Set<Int> = []
+            while !finished.isSet {
+                try await second.catchUpPolicy()
+                let holding = try await holders()
+                #expect(holding.count == 1, "after revision \(second.policy.revision): \(holding)")
+                observed.insert(second.policy.revision)
+            }
+            try await moves.value
+            try await second.catchUpPolicy()
+            #expect(try await holders() == [bob])
+            #expect(observed.count > 1, "the follower saw only one revision")
+        }
+    }
+
+    @Test("a write's revision is applied before the write returns, and the policy's revision only grows")
+    func revisionsGrow() async throws {
+        try await Fixture.with { world in
+            let start = world.organization.policy.revision
+            _ = try await world.organization.createGroup(name: "One")
+            let one = world.organization.policy.revision
+            _ = try await world.organization.createGroup(name: "Two")
+            #expect(start < one)
+            #expect(one < world.organization.policy.revision)
+        }
+    }
+
+    @Test("waiting for a revision the store has not reached gives up after the timeout; one it has is reached at once")
+    func waitingForRevisions() async throws {
+        try await Self.withTwoInstances { first, second, _, _ in
+            _ = try await first.createGroup(name: "Later")
+            #expect(try await second.waitForPolicy(revision: first.policy.revision, timeout: .milliseconds(1)))
+            let started = ContinuousClock.now
+            #expect(try await !second.waitForPolicy(revision: first.policy.revision + 1, timeout: .milliseconds(200)))
+            #expect(ContinuousClock.now - started >= .milliseconds(200))
+        }
+    }
+}
+
+/// Expects `body` to fail with a store not-found error.
+private func expectStoreNotFound(_ body: () async throws -> Void) async {
+    do {
+        try await body()
+        Issue.record("expected a not-found error")
+    } catch let error as StoreError {
+        #expect(error.missing != nil, "\(error)")
+    } catch {
+        Issue.record("expected a not-found error, got \(error)")
+    }
+}
+
+/// A flag one task sets and another reads.
+private final class Flag: Sendable {
+    private let state = Mutex(false)
+    var isSet: Bool { state.withLock { $0 } }
+    func set() { state.withLock { $0 = true } }
+}
