@@ -80,6 +80,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Not part of Roster: the bare route `Benchmarks/throughput.py` compares Roster's routes with.
+        .executableTarget(
+            name: "bare-route",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/BareRoute",
+            swiftSettings: swiftSettings
+        ),
+        // Not part of Roster: the in-process policy benchmark of `Benchmarks/large_org.py`.
+        .executableTarget(
+            name: "policy-bench",
+            dependencies: ["RosterService", "RosterSQLite", "RosterModel"],
+            path: "Benchmarks/PolicyBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RosterModelTests",
             dependencies: ["RosterModel"],

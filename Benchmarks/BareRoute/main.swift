@@ -1,0 +1,14 @@
+// The yardstick of `Benchmarks/throughput.py`: a bare Hummingbird route answering the JSON of one group, with nothing
+// behind it (no key, no store), so that Roster's routes are measured as a fraction of what the HTTP layer alone serves.
+//
+//     bare-route PORT
+import Hummingbird
+
+let port = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 8090
+let body = #"{"object":"group","id":"group_01JBENCHMARK00000000000000","name":"Benchmark","created_at":1735689600,"is_scim_managed":false}"#
+let router = Router()
+router.get("v1/organization/groups/{group_id}") { _, _ in
+    Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+}
+let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+try await app.runService()
