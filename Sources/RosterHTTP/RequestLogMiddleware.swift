@@ -25,13 +25,15 @@ struct RequestLogMiddleware: RouterMiddleware {
         }
         response.headers[.init("x-request-id")!] = requestID
         let elapsed = ContinuousClock.now - started
-        let milliseconds = String(format: "%.1f", Double(elapsed.nanoseconds) / 1e6)
-        context.logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code) \(milliseconds)ms",
-            metadata: [
-                "method": .string(request.method.rawValue), "path": .string(request.uri.path),
-                "status": .stringConvertible(response.status.code), "duration_ms": .string(milliseconds),
-            ])
+        if context.logger.logLevel <= .info {
+            let milliseconds = String(format: "%.1f", Double(elapsed.nanoseconds) / 1e6)
+            context.logger.info(
+                "\(request.method) \(request.uri.path) \(response.status.code) \(milliseconds)ms",
+                metadata: [
+                    "method": .string(request.method.rawValue), "path": .string(request.uri.path),
+                    "status": .stringConvertible(response.status.code), "duration_ms": .string(milliseconds),
+                ])
+        }
         // Unmatched paths share one series, so a scan of random URLs cannot grow the registry.
         metrics.recordRequest(
             route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: response.status.code, duration: elapsed)
@@ -40,6 +42,10 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     static func newRequestID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return "req_" + String(format: "%016llx%016llx", generator.next() as UInt64, generator.next() as UInt64)
+        func hex(_ value: UInt64) -> String {
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return "req_" + hex(generator.next()) + hex(generator.next())
     }
 }

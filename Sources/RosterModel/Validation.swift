@@ -28,7 +28,11 @@ public enum Validation {
     /// Whether `text` is acceptable free text: at most `maximum` Unicode scalars and no control character but tab,
     /// line feed and carriage return.
     public static func isText(_ text: String, maximum: Int = maximumTextLength) -> Bool {
-        text.unicodeScalars.count <= maximum
+        // Printable ASCII, tabs and line breaks: one scalar per byte, no control character.
+        if !text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 >= 0x7F }) {
+            return text.utf8.count <= maximum
+        }
+        return text.unicodeScalars.count <= maximum
             && !text.unicodeScalars.contains { $0.properties.generalCategory == .control && !["\t", "\n", "\r"].contains($0) }
     }
 
@@ -45,9 +49,13 @@ public enum Validation {
             return nil
         case .object(let members):
             for (name, member) in members {
-                let memberPath = path.isEmpty ? name : "\(path).\(name)"
+                var memberPath: String { path.isEmpty ? name : "\(path).\(name)" }
                 if !isText(name, maximum: maximum) { return memberPath }
-                if let found = firstUnacceptableString(in: member, path: memberPath, maximum: maximum) { return found }
+                if case .string(let text) = member {
+                    if !isText(text, maximum: maximum) { return memberPath }
+                } else if let found = firstUnacceptableString(in: member, path: memberPath, maximum: maximum) {
+                    return found
+                }
             }
             return nil
         default:

@@ -72,16 +72,16 @@ extension Organization {
         return member
     }
 
-    /// The decision requests are held to, for a user whose key is limited to `scopes` (nil: not limited).
+    /// The decision requests are held to, for a user whose key is limited to `scopes` (nil: not limited): `check`'s
+    /// decision, without its explanation.
     private static func requireHolding(
         _ requirement: PermissionRequirement, member: PolicyState.Member, scopes: Set<String>?, projectID: Identifier?,
         operation: String, _ state: borrowing PolicyState
     ) throws {
         let user = member.user
         let inProject = requirement.project == nil ? nil : projectID
-        let grants = Self.grants(of: member, in: inProject, state)
         func allows(_ permission: String, in projectID: Identifier?) -> Bool {
-            scopes?.contains(permission) ?? true && Self.decide(permission, for: user, in: projectID, grants: grants).allowed
+            scopes?.contains(permission) ?? true && state.holds(member, permission, in: projectID)
         }
         if allows(requirement.organization, in: nil) { return }
         if let permission = requirement.project, let inProject, allows(permission, in: inProject) { return }

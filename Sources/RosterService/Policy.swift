@@ -182,6 +182,23 @@ struct PolicyState {
         }
     }
 
+    /// Whether `member` holds `permission`: an organization permission in the organization, a project permission in
+    /// project `projectID`. The decision `Organization.grants(of:in:_:)` explains, without building the explanation.
+    func holds(_ member: Member, _ permission: String, in projectID: Identifier?) -> Bool {
+        guard member.user.isActive else { return false }
+        let isProjectPermission = Permission.projectNames.contains(permission)
+        if isProjectPermission, projectID == nil { return false }
+        let scope = isProjectPermission ? projectID.map(RoleScope.project) ?? .organization : .organization
+        func grants(_ roleID: Identifier) -> Bool {
+            guard let role = roles[roleID] else { return false }
+            if role.scope == scope { return role.grantedPermissions.contains(permission) }
+            // The organization's owner holds every project permission in every project.
+            return isProjectPermission && role.isOrganizationOwner
+        }
+        if member.roles.contains(where: grants) { return true }
+        return member.groups.contains { groups[$0]?.roles.contains(where: grants) ?? false }
+    }
+
     /// Every role of `scope`.
     func roles(in scope: RoleScope) -> [Role] {
         roles.values.filter { $0.scope == scope }

@@ -172,6 +172,42 @@ struct PolicyTests {
         }
     }
 
+    @Test("requests are decided as the permission check explains: every user, permission and scope agree")
+    func decisionsAgreeWithTheirExplanation() async throws {
+        try await Fixture.with { world in
+            let organization = world.organization
+            let (cy, team, _) = try await world.supportTeam(managerAssigned: true)
+            let project = try await organization.createProject(name: "Apollo")
+            _ = try await organization.addProjectGroup(projectID: project.id, groupID: team.id, role: "member")
+            let builder = try await organization.createProjectRole(
+                projectID: project.id, name: "Builder", permissions: ["api.project.service_accounts.write"], description: nil, by: world.caller)
+            _ = try await organization.assignProjectRole(builder.id, toGroup: team.id, projectID: project.id)
+            _ = try await organization.addProjectMember(projectID: project.id, userID: try await world.user("bob@example.com").id, email: nil, role: "owner")
+            let other = try await organization.createProject(name: "Gemini")
+            var keys: [Identifier: String] = [:]
+            for user in try await organization.users(emails: nil, page: PageRequest(limit: 100)).items where user.isActive {
+                keys[user.id] = try await organization.createAdminKey(name: "k", expiresInSeconds: nil, userID: user.id, by: world.caller).secret
+            }
+            #expect(keys[cy.id] != nil)
+            var compared = 0
+            for (userID, secret) in keys {
+                for permission in Permission.allNames.sorted() {
+                    for projectID in [nil, project.id, other.id] {
+                        let explained = try? await organization.check(userID: userID, permission: permission, projectID: projectID)
+                        guard let explained else { continue }  // a project permission without a project
+                        let requirement = Permission.projectNames.contains(permission)
+                            ? PermissionRequirement("api.nothing", inProject: permission) : PermissionRequirement(permission, inProject: nil)
+                        let decided = (try? await organization.authenticateAndAuthorize(
+                            secret: secret, requirement, projectID: projectID, operation: "test")) != nil
+                        #expect(decided == explained.allowed, "\(userID) \(permission) \(projectID?.rawValue ?? "org")")
+                        compared += 1
+                    }
+                }
+            }
+            #expect(compared > 100)
+        }
+    }
+
     @Test("a write's revision is applied before the write returns, and the policy's revision only grows")
     func revisionsGrow() async throws {
         try await Fixture.with { world in
