@@ -9,7 +9,7 @@ import SQLiteNIO
 /// process writing to the file installs them. Changes made past Roster (the `sqlite3` shell) are not followed.
 enum ChangeFeed {
     /// Installs the triggers on a writer connection, after the migrations.
-    static func install(on connection: SQLiteConnection) async throws {
+    static func install(on connection: DatabaseConnection) async throws {
         _ = try await connection.query("CREATE TEMP TABLE open_revision (revision INTEGER NOT NULL)")
         for statement in triggers {
             _ = try await connection.query(statement)

@@ -9,7 +9,7 @@ enum Migrations {
         let version: Int
         let statements: [String]
         /// Rows that need Swift to make them (identifiers), inserted after `statements`.
-        let seed: (@Sendable (SQLiteConnection) async throws -> Void)?
+        let seed: (@Sendable (DatabaseConnection) async throws -> Void)?
     }
 
     static let all: [Migration] = [
@@ -293,7 +293,7 @@ enum Migrations {
 
     /// Brings the database up to the newest version.
     /// - Parameter newest: stop after this version (tests build older databases with it).
-    static func run(on connection: SQLiteConnection, upTo newest: Int = .max) async throws {
+    static func run(on connection: DatabaseConnection, upTo newest: Int = .max) async throws {
         let current = try await connection.query("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
         for migration in all where migration.version > current && migration.version <= newest {
             _ = try await connection.query("BEGIN IMMEDIATE")

@@ -43,25 +43,31 @@ public final class SQLiteDatastore: Datastore {
 
     /// Opens (creating if needed) and migrates the database.
     public static func open(_ configuration: Configuration, logger: Logger = Logger(label: "roster.sqlite")) async throws -> SQLiteDatastore {
-        let storage: SQLiteConnection.Storage = configuration.isMemory ? .memory : .file(path: configuration.path)
-        let writerConnection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        let writerConnection = try DatabaseConnection.open(path: configuration.path, name: "roster.sqlite writer")
         do {
-            if !configuration.isMemory {
-                _ = try await writerConnection.query("PRAGMA journal_mode = WAL")
+            try await withTaskExecutorPreference(writerConnection.thread) {
+                if !configuration.isMemory {
+                    _ = try await writerConnection.query("PRAGMA journal_mode = WAL")
+                }
+                try await Self.configure(writerConnection)
+                try await Migrations.run(on: writerConnection)
+                try await ChangeFeed.install(on: writerConnection)
             }
-            try await Self.configure(writerConnection)
-            try await Migrations.run(on: writerConnection)
-            try await ChangeFeed.install(on: writerConnection)
             let writer = ConnectionPool([writerConnection])
             if configuration.isMemory {
                 return SQLiteDatastore(writer: writer, readers: writer, queryPlans: configuration.queryPlans, file: nil)
             }
-            var readerConnections: [SQLiteConnection] = []
-            for _ in 0..<max(1, configuration.readerCount) {
-                let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
-                try await Self.configure(reader)
-                _ = try await reader.query("PRAGMA query_only = ON")
-                readerConnections.append(reader)
+            var readerConnections: [DatabaseConnection] = []
+            do {
+                for index in 0..<max(1, configuration.readerCount) {
+                    let reader = try DatabaseConnection.open(path: configuration.path, name: "roster.sqlite reader \(index + 1)")
+                    readerConnections.append(reader)
+                    try await Self.configure(reader)
+                    _ = try await reader.query("PRAGMA query_only = ON")
+                }
+            } catch {
+                for reader in readerConnections { try? await reader.close() }
+                throw error
             }
             return SQLiteDatastore(
                 writer: writer, readers: ConnectionPool(readerConnections), queryPlans: configuration.queryPlans, file: configuration.path)
@@ -86,7 +92,7 @@ public final class SQLiteDatastore: Datastore {
         }
     }
 
-    private static func configure(_ connection: SQLiteConnection) async throws {
+    private static func configure(_ connection: DatabaseConnection) async throws {
         _ = try await connection.query("PRAGMA foreign_keys = ON")
         _ = try await connection.query("PRAGMA synchronous = FULL")
         _ = try await connection.query("PRAGMA busy_timeout = 5000")
@@ -100,10 +106,14 @@ public final class SQLiteDatastore: Datastore {
         try await run(on: readers, begin: "BEGIN", body)
     }
 
+    /// Runs the transaction on the connection's own thread: its statements run there one after another, with no hop
+    /// between threads until it has committed.
     private func run<T>(on pool: ConnectionPool, begin: String, _ body: (any StoreTransaction) async throws -> T) async throws -> T {
         let connection = await pool.acquire()
         do {
-            let result = try await SQLiteTransaction.run(on: connection, begin: begin, queryPlans: queryPlans, body)
+            let result = try await withTaskExecutorPreference(connection.thread) {
+                try await SQLiteTransaction.run(on: connection, begin: begin, queryPlans: queryPlans, body)
+            }
             await pool.release(connection)
             return result
         } catch {
@@ -122,13 +132,19 @@ public final class SQLiteDatastore: Datastore {
         guard let file else { throw StoreError.unavailable("an in-memory database cannot be backed up") }
         // A connection of its own: the store's readers are query-only, which VACUUM INTO refuses, and in WAL mode
         // its snapshot holds back no writer.
-        let connection = try await SQLiteConnection.open(storage: .file(path: file))
         do {
-            _ = try await connection.query("PRAGMA busy_timeout = 5000")
-            _ = try await connection.query("VACUUM INTO ?", [.text(path)])
-            try await connection.close()
+            let connection = try DatabaseConnection.open(path: file, name: "roster.sqlite backup")
+            do {
+                try await withTaskExecutorPreference(connection.thread) {
+                    _ = try await connection.query("PRAGMA busy_timeout = 5000")
+                    _ = try await connection.query("VACUUM INTO ?", [.text(path)])
+                }
+                try await connection.close()
+            } catch {
+                try? await connection.close()
+                throw error
+            }
         } catch {
-            try? await connection.close()
             throw StoreError.unavailable("the backup to '\(path)' failed: \(error)")
         }
     }
@@ -144,21 +160,21 @@ public final class SQLiteDatastore: Datastore {
 
 /// Hands out connections one caller at a time, queueing callers when all are busy.
 actor ConnectionPool {
-    private var idle: [SQLiteConnection]
-    private var all: [SQLiteConnection]
-    private var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
+    private var idle: [DatabaseConnection]
+    private var all: [DatabaseConnection]
+    private var waiters: [CheckedContinuation<DatabaseConnection, Never>] = []
 
-    init(_ connections: [SQLiteConnection]) {
+    init(_ connections: [DatabaseConnection]) {
         self.idle = connections
         self.all = connections
     }
 
-    func acquire() async -> SQLiteConnection {
+    func acquire() async -> DatabaseConnection {
         if let connection = idle.popLast() { return connection }
         return await withCheckedContinuation { waiters.append($0) }
     }
 
-    func release(_ connection: SQLiteConnection) {
+    func release(_ connection: DatabaseConnection) {
         if waiters.isEmpty {
             idle.append(connection)
         } else {
@@ -166,7 +182,7 @@ actor ConnectionPool {
         }
     }
 
-    func drain() -> [SQLiteConnection] {
+    func drain() -> [DatabaseConnection] {
         defer { all = []; idle = [] }
         return all
     }

@@ -7,7 +7,7 @@ import SQLiteNIO
 extension SQLiteTransaction: AdminKeyStore {
     static let keyColumns = "id, name, owner_id, redacted_value, created_at, expires_at, last_used_at, scopes"
 
-    static func adminKey(from row: SQLiteRow) throws -> AdminKey {
+    static func adminKey(from row: Row) throws -> AdminKey {
         var scopes: [String]?
         if let text = row.optionalString("scopes") {
             do {

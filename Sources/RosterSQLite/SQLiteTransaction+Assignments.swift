@@ -62,7 +62,7 @@ extension SQLiteTransaction: AssignmentStore {
         FROM sources s JOIN roles r ON r.id = s.role_id \(creatorJoin)
         """
 
-    private static func assignedRole(from row: SQLiteRow) throws -> AssignedRole {
+    private static func assignedRole(from row: Row) throws -> AssignedRole {
         let pairs = try JSONDecoder().decode([[String]].self, from: Data(try row.string("sources").utf8))
         let sources = pairs.compactMap { pair -> Principal? in
             guard pair.count == 2 else { return nil }

@@ -9,7 +9,7 @@ extension SQLiteTransaction: AuditStore {
         a.resource_id, a.details
         """
 
-    static func auditEvent(from row: SQLiteRow) throws -> AuditEvent {
+    static func auditEvent(from row: Row) throws -> AuditEvent {
         let rawType = try row.string("type")
         guard let type = AuditEventType(rawValue: rawType) else {
             throw StoreError.unavailable("audit event type \(rawType) is unknown")

@@ -5,7 +5,7 @@ import SQLiteNIO
 extension SQLiteTransaction: GroupStore {
     static let groupColumns = "g.id, g.name, g.created_at, g.is_scim_managed, g.external_id, g.version, g.updated_at"
 
-    static func group(from row: SQLiteRow) throws -> Group {
+    static func group(from row: Row) throws -> Group {
         Group(
             id: try row.identifier("id"), name: try row.string("name"), createdAt: try row.int("created_at"),
             isSCIMManaged: try row.bool("is_scim_managed"), externalID: row.optionalString("external_id"),

@@ -17,7 +17,7 @@ extension SQLiteTransaction: InviteStore {
         return .text(String(decoding: try JSONEncoder().encode(stored), as: UTF8.self))
     }
 
-    static func invite(from row: SQLiteRow) throws -> Invite {
+    static func invite(from row: Row) throws -> Invite {
         let role = try row.string("role")
         guard let organizationRole = PredefinedRole(rawValue: role) else {
             throw StoreError.unavailable("invite role \(role) is unknown")

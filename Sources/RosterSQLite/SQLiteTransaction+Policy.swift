@@ -59,7 +59,7 @@ extension SQLiteTransaction: PolicyStore {
     /// Runs `sql` over every row when `ids` is nil, else over the rows whose `column` is one of `ids` (in chunks that
     /// stay under SQLite's limit on parameters), calling `body` with each row.
     private func forEach(
-        _ ids: [Identifier]?, _ sql: String, where column: String, _ body: (SQLiteRow) throws -> Void
+        _ ids: [Identifier]?, _ sql: String, where column: String, _ body: (Row) throws -> Void
     ) async throws {
         guard let ids else {
             for row in try await query(sql) { try body(row) }

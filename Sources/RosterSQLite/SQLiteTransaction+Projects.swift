@@ -5,7 +5,7 @@ import SQLiteNIO
 extension SQLiteTransaction: ProjectStore {
     static let projectColumns = "p.id, p.name, p.created_at, p.archived_at, p.external_key_id, p.residency"
 
-    static func project(from row: SQLiteRow) throws -> Project {
+    static func project(from row: Row) throws -> Project {
         Project(
             id: try row.identifier("id"), name: try row.string("name"), createdAt: try row.int("created_at"),
             archivedAt: row.column("archived_at")?.integer, externalKeyID: row.optionalString("external_key_id"),
@@ -23,7 +23,7 @@ extension SQLiteTransaction: ProjectStore {
             """
     }
 
-    private static func projectRole(from row: SQLiteRow) -> PredefinedProjectRole? {
+    private static func projectRole(from row: Row) -> PredefinedProjectRole? {
         guard let rank = row.column("project_role")?.integer, PredefinedProjectRole.allCases.indices.contains(rank) else {
             return nil
         }
@@ -84,7 +84,7 @@ extension SQLiteTransaction: ProjectStore {
     private static let memberColumns =
         "\(userColumns), pm.added_at, \(projectRoleRank(user: "pm.user_id", project: "pm.project_id"))"
 
-    private static func member(from row: SQLiteRow) throws -> ProjectMember {
+    private static func member(from row: Row) throws -> ProjectMember {
         ProjectMember(user: try user(from: row), role: projectRole(from: row), addedAt: try row.int("added_at"))
     }
 
@@ -143,7 +143,7 @@ extension SQLiteTransaction: ProjectStore {
     /// An access row: the group's columns, the project and when the access was granted.
     private static let projectGroupColumns = "\(groupColumns), pg.project_id, pg.created_at AS granted_at"
 
-    private static func projectGroup(from row: SQLiteRow) throws -> ProjectGroup {
+    private static func projectGroup(from row: Row) throws -> ProjectGroup {
         ProjectGroup(projectID: try row.identifier("project_id"), group: try group(from: row), createdAt: try row.int("granted_at"))
     }
 

@@ -13,7 +13,7 @@ extension SQLiteTransaction: RoleStore {
     /// Joins the creator of role `r`, for `roleColumns`.
     static let creatorJoin = "LEFT JOIN users cu ON cu.id = r.created_by"
 
-    static func role(from row: SQLiteRow) throws -> Role {
+    static func role(from row: Row) throws -> Role {
         let permissions = try JSONDecoder().decode([String].self, from: Data(try row.string("permissions").utf8))
         var creator: UserReference?
         if let creatorID = row.optionalString("created_by") {

@@ -6,7 +6,7 @@ import SQLiteNIO
 extension SQLiteTransaction: ServiceAccountStore {
     static let serviceAccountColumns = "s.id, s.project_id, s.name, s.role, s.created_at"
 
-    static func serviceAccount(from row: SQLiteRow) throws -> ServiceAccount {
+    static func serviceAccount(from row: Row) throws -> ServiceAccount {
         let role = try row.string("role")
         guard let accountRole = ServiceAccount.Role(rawValue: role) else {
             throw StoreError.unavailable("service account role \(role) is unknown")

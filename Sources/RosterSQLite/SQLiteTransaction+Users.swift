@@ -13,7 +13,7 @@ extension SQLiteTransaction: UserStore {
           WHERE ur.user_id = u.id AND r.is_predefined = 1 AND r.project_id IS NULL) AS role
         """
 
-    static func user(from row: SQLiteRow) throws -> User {
+    static func user(from row: Row) throws -> User {
         User(
             id: try row.identifier("id"), email: row.optionalString("email"), name: try row.string("name"),
             addedAt: try row.int("created_at"), role: row.optionalString("role").flatMap(PredefinedRole.init(rawValue:)),

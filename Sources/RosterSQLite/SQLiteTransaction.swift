@@ -5,14 +5,14 @@ import SQLiteNIO
 
 /// One transaction on one connection; the SQL of each aggregate is in its `SQLiteTransaction+…` file.
 struct SQLiteTransaction: Sendable {
-    let connection: SQLiteConnection
+    let connection: DatabaseConnection
     let queryPlans: QueryPlanRecorder?
 
     /// How a write transaction begins: it takes the write lock at once, so writers queue rather than fail.
     static let beginWrite = "BEGIN IMMEDIATE"
 
     static func run<T>(
-        on connection: SQLiteConnection, begin: String, queryPlans: QueryPlanRecorder?,
+        on connection: DatabaseConnection, begin: String, queryPlans: QueryPlanRecorder?,
         _ body: (any StoreTransaction) async throws -> T
     ) async throws -> T {
         _ = try await connection.query(begin)
@@ -30,20 +30,16 @@ struct SQLiteTransaction: Sendable {
 
     /// Runs one statement, turning uniqueness violations into `StoreError.conflict(conflictMessage)`.
     @discardableResult
-    func query(_ sql: String, _ binds: [SQLiteData] = [], conflictMessage: String? = nil) async throws -> [SQLiteRow] {
+    func query(_ sql: String, _ binds: [SQLiteData] = [], conflictMessage: String? = nil) async throws -> [Row] {
         do {
             if let queryPlans {
                 let plan = try await connection.query("EXPLAIN QUERY PLAN \(sql)", binds)
                 queryPlans.record(sql: sql, plan: plan.compactMap { $0.column("detail")?.string })
             }
             return try await connection.query(sql, binds)
-        } catch let error as SQLiteError {
-            switch error.reason {
-            case .constraintUniqueFailed, .constraintPrimaryKeyFailed:
-                throw StoreError.conflict(conflictMessage ?? error.message)
-            default:
-                throw StoreError.unavailable(error.description)
-            }
+        } catch let error as SQLiteFailure {
+            guard error.isUniquenessViolation else { throw StoreError.unavailable(error.description) }
+            throw StoreError.conflict(conflictMessage ?? error.message)
         }
     }
 
@@ -75,7 +71,7 @@ struct SQLiteTransaction: Sendable {
 }
 
 /// Reading typed values out of rows; a missing or mistyped column is a store fault, never a crash.
-extension SQLiteRow {
+extension Row {
     func string(_ column: String) throws -> String {
         guard let value = self.column(column)?.string else { throw StoreError.unavailable("column \(column) is missing") }
         return value

@@ -10,7 +10,7 @@ import Testing
     @Test("upgrading to version 6 redacts old keys to prefix and last four, deletes deactivated users' keys, and NFC-normalizes name keys")
     func upgradeToScopedKeys() async throws {
         try await withTemporaryDatabase { path in
-            let connection = try await SQLiteConnection.open(storage: .file(path: path))
+            let connection = try DatabaseConnection.open(path: path)
             try await Migrations.run(on: connection, upTo: 5)
             for (id, active, name) in [("user_01", 1, "Cafe\u{0301}"), ("user_02", 0, "Gone")] {
                 _ = try await connection.query(

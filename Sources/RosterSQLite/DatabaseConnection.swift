@@ -1,0 +1,208 @@
+import Foundation
+import SQLiteNIO
+// SQLiteNIO's own build of SQLite. SQLiteNIO runs every statement as a hop to its thread pool and back; Roster runs a
+// whole transaction on the connection's thread instead (`ConnectionThread`), calling SQLite directly, so that a
+// read costs one round trip however many statements it has (see `SQLiteDatastore`).
+import VaporCSQLite
+
+/// One SQLite connection. Its statements run synchronously on the calling thread; `SQLiteDatastore` gives it to one
+/// transaction at a time and runs that transaction on `thread`. Prepared statements are kept for reuse.
+final class DatabaseConnection: @unchecked Sendable {
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+    /// The thread this connection's transactions run on.
+    let thread: ConnectionThread
+
+    /// How many prepared statements are kept; past it they are all finalized and the cache starts again.
+    private static let statementCacheSize = 512
+
+    private init(handle: OpaquePointer, name: String) {
+        self.handle = handle
+        self.thread = ConnectionThread(name: name)
+    }
+
+    /// Opens (creating if needed) the database at `path`, or a private in-memory one for `:memory:`.
+    static func open(path: String, name: String = "roster.sqlite") throws -> DatabaseConnection {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.flatMap { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite_nio_sqlite3_close(handle)
+            throw SQLiteFailure(code: status, message: message)
+        }
+        return DatabaseConnection(handle: handle, name: name)
+    }
+
+    /// Runs one statement with `binds` and returns its rows.
+    func query(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [Row] {
+        try run(sql, binds)
+    }
+
+    /// Runs one statement with `binds` and returns its rows, on the calling thread.
+    func run(_ sql: String, _ binds: [SQLiteData] = []) throws -> [Row] {
+        guard let handle else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed") }
+        let statement = try prepared(sql, handle)
+        defer {
+            sqlite_nio_sqlite3_reset(statement)
+            sqlite_nio_sqlite3_clear_bindings(statement)
+        }
+        for (index, value) in binds.enumerated() {
+            try check(bind(value, at: Int32(index + 1), of: statement), handle)
+        }
+        let count = sqlite_nio_sqlite3_column_count(statement)
+        var names: Row.Names?
+        var rows: [Row] = []
+        while true {
+            let status = sqlite_nio_sqlite3_step(statement)
+            if status == SQLITE_DONE { return rows }
+            guard status == SQLITE_ROW else { throw failure(status, handle) }
+            if names == nil {
+                names = Row.Names((0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) })
+            }
+            rows.append(Row(names: names!, values: (0..<count).map { value(at: $0, of: statement) }))
+        }
+    }
+
+    /// Closes the connection and stops its thread; it must not be used afterwards.
+    func close() async throws {
+        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+        statements = [:]
+        if let handle { sqlite_nio_sqlite3_close_v2(handle) }
+        handle = nil
+        thread.stop()
+    }
+
+    private func prepared(_ sql: String, _ handle: OpaquePointer) throws -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        if statements.count >= Self.statementCacheSize {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            statements = [:]
+        }
+        var statement: OpaquePointer?
+        let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw failure(status, handle) }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func bind(_ value: SQLiteData, at index: Int32, of statement: OpaquePointer) -> Int32 {
+        switch value {
+        case .integer(let number): sqlite_nio_sqlite3_bind_int64(statement, index, Int64(number))
+        case .float(let number): sqlite_nio_sqlite3_bind_double(statement, index, number)
+        case .text(let text): sqlite_nio_sqlite3_bind_text(statement, index, text, -1, Self.transient)
+        case .blob(let buffer):
+            buffer.withUnsafeReadableBytes { bytes in
+                sqlite_nio_sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+            }
+        case .null: sqlite_nio_sqlite3_bind_null(statement, index)
+        }
+    }
+
+    private func value(at column: Int32, of statement: OpaquePointer) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, column)))
+        case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, column))
+        case SQLITE_TEXT:
+            guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .text("") }
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            guard let bytes = sqlite_nio_sqlite3_column_blob(statement, column), count > 0 else { return .blob(ByteBuffer()) }
+            return .blob(ByteBuffer(bytes: UnsafeRawBufferPointer(start: bytes, count: count)))
+        default: return .null
+        }
+    }
+
+    private func check(_ status: Int32, _ handle: OpaquePointer) throws {
+        guard status == SQLITE_OK else { throw failure(status, handle) }
+    }
+
+    private func failure(_ status: Int32, _ handle: OpaquePointer) -> SQLiteFailure {
+        SQLiteFailure(code: sqlite_nio_sqlite3_extended_errcode(handle), message: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
+    }
+
+    /// SQLite copies a bound value before the bind returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
+
+/// A row of a result: its values by column name.
+struct Row: Sendable {
+    /// The column names of one result, shared by its rows.
+    final class Names: Sendable {
+        let indexes: [String: Int]
+        init(_ names: [String]) {
+            var indexes: [String: Int] = [:]
+            for (index, name) in names.enumerated() where indexes[name] == nil { indexes[name] = index }
+            self.indexes = indexes
+        }
+    }
+
+    let names: Names
+    let values: [SQLiteData]
+
+    /// The value of the column named `name`; nil when the result has no such column.
+    func column(_ name: String) -> SQLiteData? {
+        names.indexes[name].map { values[$0] }
+    }
+}
+
+/// An error SQLite returned, with its extended result code.
+struct SQLiteFailure: Error, CustomStringConvertible {
+    let code: Int32
+    let message: String
+
+    /// A UNIQUE or PRIMARY KEY constraint refused the write.
+    var isUniquenessViolation: Bool {
+        // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY, which Swift does not import (they are expressions).
+        code == SQLITE_CONSTRAINT | (8 << 8) || code == SQLITE_CONSTRAINT | (6 << 8)
+    }
+
+    var description: String { "SQLite error \(code): \(message)" }
+}
+
+/// A thread of its own for one connection, used as a task executor: a transaction runs on it from its first
+/// statement to its commit, so that its statements cost no hop between threads and a long statement or an `fsync`
+/// holds this thread, never one of Swift's cooperative threads.
+final class ConnectionThread: TaskExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var stopping = false
+
+    init(name: String) {
+        // The thread keeps its executor alive until `stop()`.
+        let thread = Thread { self.runJobs() }
+        thread.name = name
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Lets the thread end once the jobs queued so far have run.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func runJobs() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !stopping { condition.wait() }
+            let batch = jobs
+            jobs = []
+            let done = batch.isEmpty && stopping
+            condition.unlock()
+            if done { return }
+            for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
+        }
+    }
+}
