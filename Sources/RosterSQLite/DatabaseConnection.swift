@@ -1,28 +1,29 @@
 import Foundation
 import SQLiteNIO
-// SQLiteNIO's own build of SQLite. SQLiteNIO runs every statement as a hop to its thread pool and back; Roster runs a
-// whole transaction on the connection's thread instead (`ConnectionThread`), calling SQLite directly, so that a
-// read costs one round trip however many statements it has (see `SQLiteDatastore`).
+// SQLiteNIO's own build of SQLite, called directly. SQLiteNIO runs every statement as a hop to its thread pool and
+// back; Roster runs a read on the thread that asks and a write on the writer's own thread (`SQLiteDatastore`), so
+// that a transaction costs one round trip at most, however many statements it has.
 import VaporCSQLite
 
 /// One SQLite connection. Its statements run synchronously on the calling thread; `SQLiteDatastore` gives it to one
-/// transaction at a time and runs that transaction on `thread`. Prepared statements are kept for reuse.
+/// transaction at a time. Prepared statements are kept for reuse.
 final class DatabaseConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
-    /// The thread this connection's transactions run on.
-    let thread: ConnectionThread
+    /// The connection's own thread, for connections whose transactions run there (the writer's); nil for the others.
+    let thread: ConnectionThread?
 
     /// How many prepared statements are kept; past it they are all finalized and the cache starts again.
     private static let statementCacheSize = 512
 
-    private init(handle: OpaquePointer, name: String) {
+    private init(handle: OpaquePointer, thread: ConnectionThread?) {
         self.handle = handle
-        self.thread = ConnectionThread(name: name)
+        self.thread = thread
     }
 
-    /// Opens (creating if needed) the database at `path`, or a private in-memory one for `:memory:`.
-    static func open(path: String, name: String = "roster.sqlite") throws -> DatabaseConnection {
+    /// Opens (creating if needed) the database at `path`, or a private in-memory one for `:memory:`; with a `thread`
+    /// name, the connection gets a thread of its own by that name.
+    static func open(path: String, thread name: String? = nil) throws -> DatabaseConnection {
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
@@ -31,7 +32,7 @@ final class DatabaseConnection: @unchecked Sendable {
             sqlite_nio_sqlite3_close(handle)
             throw SQLiteFailure(code: status, message: message)
         }
-        return DatabaseConnection(handle: handle, name: name)
+        return DatabaseConnection(handle: handle, thread: name.map(ConnectionThread.init(name:)))
     }
 
     /// Runs one statement with `binds` and returns its rows.
@@ -70,7 +71,7 @@ final class DatabaseConnection: @unchecked Sendable {
         statements = [:]
         if let handle { sqlite_nio_sqlite3_close_v2(handle) }
         handle = nil
-        thread.stop()
+        thread?.stop()
     }
 
     private func prepared(_ sql: String, _ handle: OpaquePointer) throws -> OpaquePointer {

@@ -1,12 +1,12 @@
 import Foundation
-import Logging
-import NIOPosix
 import RosterModel
 import RosterStore
 import SQLiteNIO
+import Synchronization
 
 /// The SQLite backend: one writer connection and, for a database file, a few reader connections (WAL mode lets
-/// them read a consistent snapshot while the writer commits). `:memory:` uses the writer for everything.
+/// them read a consistent snapshot while the writer commits). `:memory:` uses the writer for everything. Reads run
+/// on the thread that asks; writes on the writer's own thread.
 ///
 /// Every commit is durable before `withTransaction` returns (`synchronous=FULL`), foreign keys are enforced,
 /// and the schema is migrated on open.
@@ -42,8 +42,8 @@ public final class SQLiteDatastore: Datastore {
     }
 
     /// Opens (creating if needed) and migrates the database.
-    public static func open(_ configuration: Configuration, logger: Logger = Logger(label: "roster.sqlite")) async throws -> SQLiteDatastore {
-        let writerConnection = try DatabaseConnection.open(path: configuration.path, name: "roster.sqlite writer")
+    public static func open(_ configuration: Configuration) async throws -> SQLiteDatastore {
+        let writerConnection = try DatabaseConnection.open(path: configuration.path, thread: "roster.sqlite writer")
         do {
             try await withTaskExecutorPreference(writerConnection.thread) {
                 if !configuration.isMemory {
@@ -59,8 +59,8 @@ public final class SQLiteDatastore: Datastore {
             }
             var readerConnections: [DatabaseConnection] = []
             do {
-                for index in 0..<max(1, configuration.readerCount) {
-                    let reader = try DatabaseConnection.open(path: configuration.path, name: "roster.sqlite reader \(index + 1)")
+                for _ in 0..<max(1, configuration.readerCount) {
+                    let reader = try DatabaseConnection.open(path: configuration.path)
                     readerConnections.append(reader)
                     try await Self.configure(reader)
                     _ = try await reader.query("PRAGMA query_only = ON")
@@ -78,10 +78,8 @@ public final class SQLiteDatastore: Datastore {
     }
 
     /// Opens the database, runs `body` with it and closes it, whether `body` returns or throws.
-    public static func withOpened<T>(
-        _ configuration: Configuration, logger: Logger = Logger(label: "roster.sqlite"), _ body: (SQLiteDatastore) async throws -> T
-    ) async throws -> T {
-        let store = try await open(configuration, logger: logger)
+    public static func withOpened<T>(_ configuration: Configuration, _ body: (SQLiteDatastore) async throws -> T) async throws -> T {
+        let store = try await open(configuration)
         do {
             let result = try await body(store)
             try await store.close()
@@ -99,26 +97,24 @@ public final class SQLiteDatastore: Datastore {
     }
 
     public func withTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
-        try await run(on: writer, begin: SQLiteTransaction.beginWrite, body)
+        try await write(body)
     }
 
+    /// Runs a read transaction on the calling thread: reads are quick (the page cache answers them), and a hop to
+    /// another thread and back would cost more than most of them.
     public func read<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
-        try await run(on: readers, begin: "BEGIN", body)
+        let connection = await readers.acquire()
+        defer { readers.release(connection) }
+        return try await SQLiteTransaction.run(on: connection, begin: "BEGIN", queryPlans: queryPlans, body)
     }
 
-    /// Runs the transaction on the connection's own thread: its statements run there one after another, with no hop
-    /// between threads until it has committed.
-    private func run<T>(on pool: ConnectionPool, begin: String, _ body: (any StoreTransaction) async throws -> T) async throws -> T {
-        let connection = await pool.acquire()
-        do {
-            let result = try await withTaskExecutorPreference(connection.thread) {
-                try await SQLiteTransaction.run(on: connection, begin: begin, queryPlans: queryPlans, body)
-            }
-            await pool.release(connection)
-            return result
-        } catch {
-            await pool.release(connection)
-            throw error
+    /// Runs a write transaction on the writer's own thread, so that its commit's `fsync` holds that thread and not one
+    /// of Swift's cooperative threads. Its statements run there one after another, with no hop between threads.
+    private func write<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        let connection = await writer.acquire()
+        defer { writer.release(connection) }
+        return try await withTaskExecutorPreference(connection.thread) {
+            try await SQLiteTransaction.run(on: connection, begin: SQLiteTransaction.beginWrite, queryPlans: queryPlans, body)
         }
     }
 
@@ -133,7 +129,7 @@ public final class SQLiteDatastore: Datastore {
         // A connection of its own: the store's readers are query-only, which VACUUM INTO refuses, and in WAL mode
         // its snapshot holds back no writer.
         do {
-            let connection = try DatabaseConnection.open(path: file, name: "roster.sqlite backup")
+            let connection = try DatabaseConnection.open(path: file, thread: "roster.sqlite backup")
             do {
                 try await withTaskExecutorPreference(connection.thread) {
                     _ = try await connection.query("PRAGMA busy_timeout = 5000")
@@ -151,39 +147,54 @@ public final class SQLiteDatastore: Datastore {
 
     /// Closes every connection. The store must not be used afterwards.
     public func close() async throws {
-        for connection in await writer.drain() { try await connection.close() }
+        for connection in writer.drain() { try await connection.close() }
         if readers !== writer {
-            for connection in await readers.drain() { try await connection.close() }
+            for connection in readers.drain() { try await connection.close() }
         }
     }
 }
 
-/// Hands out connections one caller at a time, queueing callers when all are busy.
-actor ConnectionPool {
-    private var idle: [DatabaseConnection]
-    private var all: [DatabaseConnection]
-    private var waiters: [CheckedContinuation<DatabaseConnection, Never>] = []
+/// Hands out connections one caller at a time, queueing callers when all are busy (first come, first served).
+final class ConnectionPool: Sendable {
+    private struct State {
+        var idle: [DatabaseConnection]
+        var all: [DatabaseConnection]
+        var waiters: [CheckedContinuation<DatabaseConnection, Never>] = []
+    }
+
+    private let state: Mutex<State>
 
     init(_ connections: [DatabaseConnection]) {
-        self.idle = connections
-        self.all = connections
+        state = Mutex(State(idle: connections, all: connections))
     }
 
     func acquire() async -> DatabaseConnection {
-        if let connection = idle.popLast() { return connection }
-        return await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func release(_ connection: DatabaseConnection) {
-        if waiters.isEmpty {
-            idle.append(connection)
-        } else {
-            waiters.removeFirst().resume(returning: connection)
+        if let connection = state.withLock({ $0.idle.popLast() }) { return connection }
+        return await withCheckedContinuation { continuation in
+            let connection = state.withLock { state -> DatabaseConnection? in
+                if let connection = state.idle.popLast() { return connection }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let connection { continuation.resume(returning: connection) }
         }
     }
 
+    func release(_ connection: DatabaseConnection) {
+        let waiter = state.withLock { state -> CheckedContinuation<DatabaseConnection, Never>? in
+            guard !state.waiters.isEmpty else {
+                state.idle.append(connection)
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        waiter?.resume(returning: connection)
+    }
+
     func drain() -> [DatabaseConnection] {
-        defer { all = []; idle = [] }
-        return all
+        state.withLock { state in
+            defer { state.all = []; state.idle = [] }
+            return state.all
+        }
     }
 }

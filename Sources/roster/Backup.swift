@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +17,7 @@ struct Backup: AsyncParsableCommand {
             throw CLIError("'\(destination)' exists already; a backup never overwrites a file. Choose a new name.")
         }
         try await CLIError.explaining(database: database) {
-            try await Backend.backup(database: database, to: destination, logger: Logger(label: "roster"))
+            try await Backend.backup(database: database, to: destination)
         }
         print("Backed up \(database) to \(destination).")
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import RosterService
 
 struct Export: AsyncParsableCommand {
@@ -15,7 +14,7 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         let database = try storage.existingPath()
         let file = try await CLIError.explaining(database: database) {
-            try await Backend.withOrganization(database: database, logger: Logger(label: "roster")) { try await $0.exportFile() }
+            try await Backend.withOrganization(database: database) { try await $0.exportFile() }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

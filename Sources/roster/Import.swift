@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import RosterService
 
 struct Import: AsyncParsableCommand {
@@ -16,7 +15,7 @@ struct Import: AsyncParsableCommand {
         let database = try storage.existingPath()
         let organizationFile = try OrganizationFile.read(path: file)
         let summary = try await CLIError.explaining(database: database) {
-            try await Backend.withOrganization(database: database, logger: Logger(label: "roster")) { organization in
+            try await Backend.withOrganization(database: database) { organization in
                 do {
                     return try await organization.importFile(organizationFile)
                 } catch let error as ServiceError {

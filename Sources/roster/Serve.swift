@@ -114,7 +114,7 @@ struct Serve: AsyncParsableCommand {
         try await Self.checkCanListen(host: settings.host, port: settings.port)
         try await CLIError.explaining(database: settings.database) {
             let metrics = RosterMetrics()
-            try await Backend.withOrganization(database: settings.database, metrics: metrics, logger: logger) { organization in
+            try await Backend.withOrganization(database: settings.database, metrics: metrics) { organization in
                 let bootstrap = try await organization.bootstrap(adminKey: settings.adminKey, ownerEmail: settings.ownerEmail)
                 if let key = bootstrap.generatedKey {
                     // Written straight to the descriptor, so it shows before the server's first log line.
