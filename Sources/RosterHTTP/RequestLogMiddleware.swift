@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Synchronization
 
 /// Gives every request an id, returned as `x-request-id`, turns every error into OpenAI's envelope, logs one line
 /// per request and counts it in `metrics` by route template, method and status.
@@ -40,12 +41,20 @@ struct RequestLogMiddleware: RouterMiddleware {
         return response
     }
 
+    /// `req_` and 32 hexadecimal digits: a random half drawn once per process, then a counter, so that ids are unique
+    /// without a draw from the system's random source on every request.
     static func newRequestID() -> String {
+        "req_" + requestIDPrefix + hex(requestCounter.wrappingAdd(1, ordering: .relaxed).newValue)
+    }
+
+    private static let requestIDPrefix: String = {
         var generator = SystemRandomNumberGenerator()
-        func hex(_ value: UInt64) -> String {
-            let digits = String(value, radix: 16)
-            return String(repeating: "0", count: 16 - digits.count) + digits
-        }
-        return "req_" + hex(generator.next()) + hex(generator.next())
+        return hex(generator.next())
+    }()
+    private static let requestCounter = Atomic<UInt64>(0)
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

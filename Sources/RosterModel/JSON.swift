@@ -187,6 +187,14 @@ extension JSON {
 
         mutating func string() throws -> String {
             index += 1
+            // Most strings have no escape: take the bytes up to the closing quote whole.
+            var end = index
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                guard let text = String(validating: bytes[index..<end], as: UTF8.self) else { throw fail() }
+                index = end + 1
+                return text
+            }
             var scalars = String.UnicodeScalarView()
             var run: [UInt8] = []
             func flush() throws {

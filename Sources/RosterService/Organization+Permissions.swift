@@ -36,10 +36,11 @@ extension Organization {
         try await policy.loadIfNeeded(from: store)
         return try policy.withState { state in
             let member = try Self.member(userID, projectID: projectID, in: state)
-            let grants = Self.grants(of: member, in: projectID, state)
-            var decision = Self.decide(permission, for: member.user, in: projectID, grants: grants)
+            var decision = Self.decide(
+                permission, for: member.user, in: projectID, grants: Self.grants(of: member, in: projectID, state, only: permission))
             if !decision.allowed, member.user.isActive {
-                decision.closestRoles = Self.closestRoles(granting: decision, held: grants, in: state)
+                let held = Self.grants(of: member, in: projectID, state)
+                decision.closestRoles = Self.closestRoles(granting: decision, held: held, in: state)
             }
             return decision
         }
@@ -130,8 +131,10 @@ extension Organization {
     }
 
     /// The user's grants in the organization and, with `projectID`, in that project (see the type's comment), from
-    /// the policy.
-    static func grants(of member: PolicyState.Member, in projectID: Identifier?, _ state: borrowing PolicyState) -> [PermissionGrant] {
+    /// the policy; with `only`, the grant of that permission alone.
+    static func grants(
+        of member: PolicyState.Member, in projectID: Identifier?, _ state: borrowing PolicyState, only: String? = nil
+    ) -> [PermissionGrant] {
         let user = member.user
         guard user.isActive else { return [] }
         let organizationRoles = state.assignedRoles(of: member, in: .organization)
@@ -146,7 +149,9 @@ extension Organization {
         }
         var held: [String: [PermissionSource]] = [:]
         for assigned in organizationRoles {
-            for permission in assigned.role.grantedPermissions { held[permission, default: []] += sources(assigned) }
+            for permission in assigned.role.grantedPermissions where only == nil || permission == only {
+                held[permission, default: []] += sources(assigned)
+            }
         }
         var grants = Permission.organization.compactMap { entry in
             held[entry.name].map { PermissionGrant(permission: entry.name, scope: .organization, sources: $0) }
@@ -154,10 +159,14 @@ extension Organization {
         guard let projectID else { return grants }
         held = [:]
         for assigned in organizationRoles where assigned.role.isOrganizationOwner {
-            for permission in Permission.projectNames { held[permission, default: []] += sources(assigned, ownership: true) }
+            for permission in Permission.projectNames where only == nil || permission == only {
+                held[permission, default: []] += sources(assigned, ownership: true)
+            }
         }
         for assigned in state.assignedRoles(of: member, in: .project(projectID)) {
-            for permission in assigned.role.grantedPermissions { held[permission, default: []] += sources(assigned) }
+            for permission in assigned.role.grantedPermissions where only == nil || permission == only {
+                held[permission, default: []] += sources(assigned)
+            }
         }
         grants += Permission.project.compactMap { entry in
             held[entry.name].map { PermissionGrant(permission: entry.name, scope: .project(projectID), sources: $0) }
