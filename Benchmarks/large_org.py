@@ -11,7 +11,8 @@ hours to add a million memberships one audited write at a time). Then it measure
 - `roster serve` on the database: the policy load time it logs, its RSS once ready, and keyset pages (first and deep,
   users and groups) over loopback, median and p95.
 
-    swift build -c release --product roster --product policy-bench --scratch-path .build-release
+    swift build -c release --product roster --scratch-path .build-release
+    swift build -c release --product policy-bench --scratch-path .build-release
     python3 Benchmarks/large_org.py --bin .build-release/release [--users 100000 ...] [--keep DIR]
 """
 from __future__ import annotations

@@ -8,7 +8,8 @@ noise falls on all of them alike. It also times a plain-SQLite commit loop on th
 synchronous=FULL, one row per transaction), the ceiling for a write that must survive `kill -9`. It prints each
 target's median req/s over the rounds, p50/p99 latency, and the ratios the README states goals for.
 
-    swift build -c release --product roster --product bare-route --scratch-path .build-release
+    swift build -c release --product roster --scratch-path .build-release
+    swift build -c release --product bare-route --scratch-path .build-release
     python3 Benchmarks/throughput.py --bin .build-release/release [--duration 5] [--rounds 3] [--connections 32]
 """
 from __future__ import annotations

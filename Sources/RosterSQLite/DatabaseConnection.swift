@@ -42,6 +42,14 @@ final class DatabaseConnection: @unchecked Sendable {
 
     /// Runs one statement with `binds` and returns its rows, on the calling thread.
     func run(_ sql: String, _ binds: [SQLiteData] = []) throws -> [Row] {
+        var rows: [Row] = []
+        try forEachRow(sql, binds) { rows.append($0) }
+        return rows
+    }
+
+    /// Runs one statement with `binds`, calling `body` with each row as it is read, on the calling thread: a result
+    /// of a million rows is never held whole.
+    func forEachRow(_ sql: String, _ binds: [SQLiteData] = [], _ body: (Row) throws -> Void) throws {
         guard let handle else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed") }
         let statement = try prepared(sql, handle)
         defer {
@@ -53,15 +61,13 @@ final class DatabaseConnection: @unchecked Sendable {
         }
         let count = sqlite_nio_sqlite3_column_count(statement)
         var names: Row.Names?
-        var rows: [Row] = []
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
-            if status == SQLITE_DONE { return rows }
+            if status == SQLITE_DONE { return }
             guard status == SQLITE_ROW else { throw failure(status, handle) }
-            if names == nil {
-                names = Row.Names((0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) })
-            }
-            rows.append(Row(names: names!, values: (0..<count).map { value(at: $0, of: statement) }))
+            let rowNames = names ?? Row.Names((0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) })
+            names = rowNames
+            try body(Row(names: rowNames, values: (0..<count).map { value(at: $0, of: statement) }))
         }
     }
 

@@ -32,15 +32,29 @@ struct SQLiteTransaction: Sendable {
     @discardableResult
     func query(_ sql: String, _ binds: [SQLiteData] = [], conflictMessage: String? = nil) async throws -> [Row] {
         do {
-            if let queryPlans {
-                let plan = try await connection.query("EXPLAIN QUERY PLAN \(sql)", binds)
-                queryPlans.record(sql: sql, plan: plan.compactMap { $0.column("detail")?.string })
-            }
-            return try await connection.query(sql, binds)
+            try recordPlan(sql, binds)
+            return try connection.run(sql, binds)
         } catch let error as SQLiteFailure {
             guard error.isUniquenessViolation else { throw StoreError.unavailable(error.description) }
             throw StoreError.conflict(conflictMessage ?? error.message)
         }
+    }
+
+    /// Runs one read statement, calling `body` with each row as it is read (see `DatabaseConnection.forEachRow`).
+    func forEachRow(_ sql: String, _ binds: [SQLiteData] = [], _ body: (Row) throws -> Void) async throws {
+        do {
+            try recordPlan(sql, binds)
+            try connection.forEachRow(sql, binds, body)
+        } catch let error as SQLiteFailure {
+            throw StoreError.unavailable(error.description)
+        }
+    }
+
+    /// Records the statement's query plan, when plans are recorded.
+    private func recordPlan(_ sql: String, _ binds: [SQLiteData]) throws {
+        guard let queryPlans else { return }
+        let plan = try connection.run("EXPLAIN QUERY PLAN \(sql)", binds)
+        queryPlans.record(sql: sql, plan: plan.compactMap { $0.column("detail")?.string })
     }
 
     /// How many rows the last statement on this connection changed.

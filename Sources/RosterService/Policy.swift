@@ -152,10 +152,7 @@ struct PolicyState {
         for role in records.roles { roles[role.id] = role }
         for user in records.users { users[user.id] = Member(user: user) }
         for (userID, roleID) in records.userRoles { users[userID]?.roles.append(roleID) }
-        for (userID, groupID) in records.memberships {
-            // The group's own identifier, so that a million memberships share a few thousand strings.
-            users[userID]?.groups.append(groups[groupID]?.group.id ?? groupID)
-        }
+        for (userID, groupID) in records.memberships { users[userID]?.groups.append(groupID) }
         projects.formUnion(records.projects)
         for (key, hash) in records.keys {
             keys[hash] = key

@@ -48,7 +48,8 @@ public struct PolicySelection: Sendable {
 }
 
 /// The rows the policy is made of: for a user its own role assignments and memberships, for a group its role
-/// assignments.
+/// assignments. A backend should let equal identifiers share one string (a group named by 100 memberships), since
+/// the policy keeps them.
 public struct PolicyRecords: Sendable {
     public var users: [User] = []
     public var userRoles: [(user: Identifier, role: Identifier)] = []

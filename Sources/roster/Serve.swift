@@ -115,6 +115,9 @@ struct Serve: AsyncParsableCommand {
         try await CLIError.explaining(database: settings.database) {
             let metrics = RosterMetrics()
             try await Backend.withOrganization(database: settings.database, metrics: metrics) { organization in
+                let started = ContinuousClock.now
+                let loaded = try await organization.catchUpPolicy()
+                logger.info("policy loaded at revision \(loaded) in \(started.duration(to: .now).formatted(.units(allowed: [.milliseconds])))")
                 let bootstrap = try await organization.bootstrap(adminKey: settings.adminKey, ownerEmail: settings.ownerEmail)
                 if let key = bootstrap.generatedKey {
                     // Written straight to the descriptor, so it shows before the server's first log line.
@@ -132,9 +135,6 @@ struct Serve: AsyncParsableCommand {
                     let summary = try await organization.importFile(seedFile)
                     logger.info("seeded from \(seed): \(summary.sentence)")
                 }
-                let started = ContinuousClock.now
-                let revision = try await organization.catchUpPolicy()
-                logger.info("policy loaded at revision \(revision) in \(started.duration(to: .now).formatted(.units(allowed: [.milliseconds])))")
                 let app = buildApplication(
                     organization: organization, settings: settings.http, metrics: metrics,
                     configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Roster"),
