@@ -71,6 +71,11 @@ final class DatabaseConnection: @unchecked Sendable {
         }
     }
 
+    /// Whether a transaction is open: false after `COMMIT`, and after an error that made SQLite roll it back.
+    var isInTransaction: Bool {
+        handle.map { sqlite_nio_sqlite3_get_autocommit($0) == 0 } ?? false
+    }
+
     /// Closes the connection and stops its thread; it must not be used afterwards.
     func close() async throws {
         for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }

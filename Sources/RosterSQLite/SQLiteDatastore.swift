@@ -30,6 +30,8 @@ public final class SQLiteDatastore: Datastore {
 
     private let writer: ConnectionPool
     private let readers: ConnectionPool
+    /// Whether writes share commits; not for `:memory:`, whose one connection also serves reads.
+    private let batchesCommits: Bool
     private let queryPlans: QueryPlanRecorder?
     /// The database file; nil for `:memory:`.
     private let file: String?
@@ -39,6 +41,7 @@ public final class SQLiteDatastore: Datastore {
         self.readers = readers
         self.queryPlans = queryPlans
         self.file = file
+        self.batchesCommits = file != nil
     }
 
     /// Opens (creating if needed) and migrates the database.
@@ -105,17 +108,70 @@ public final class SQLiteDatastore: Datastore {
     public func read<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         let connection = await readers.acquire()
         defer { readers.release(connection) }
-        return try await SQLiteTransaction.run(on: connection, begin: "BEGIN", queryPlans: queryPlans, body)
+        return try await SQLiteTransaction.read(on: connection, queryPlans: queryPlans, body)
     }
 
     /// Runs a write transaction on the writer's own thread, so that its commit's `fsync` holds that thread and not one
     /// of Swift's cooperative threads. Its statements run there one after another, with no hop between threads.
+    ///
+    /// On a database file, writes waiting for the writer share commits (`CommitBatch`): each runs as a savepoint of
+    /// the transaction open on the writer, and the last, when no write is waiting, commits them all. Each returns
+    /// once the commit that carries it is durable.
     private func write<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         let connection = await writer.acquire()
-        defer { writer.release(connection) }
-        return try await withTaskExecutorPreference(connection.thread) {
-            try await SQLiteTransaction.run(on: connection, begin: SQLiteTransaction.beginWrite, queryPlans: queryPlans, body)
+        let (outcome, batch) = await withTaskExecutorPreference(connection.thread) {
+            await runBatched(on: connection, body)
         }
+        writer.release(connection)
+        let result = try outcome.get()
+        try await batch?.committed()
+        return result
+    }
+
+    /// How many commits the writer has made; with writes sharing commits, fewer than the writes.
+    let commitCount = Atomic<Int>(0)
+
+    /// The batch open on the writer connection, waiting for its commit; only the holder of the writer touches it.
+    private let openBatch = Mutex<(batch: CommitBatch, size: Int)?>(nil)
+
+    /// Runs `body` as one write on the writer connection, joining the open batch or beginning one, then commits the
+    /// batch unless another write waits to join it. Returns the write's outcome and, when it succeeded, its batch.
+    private func runBatched<T>(
+        on connection: DatabaseConnection, _ body: (any StoreTransaction) async throws -> T
+    ) async -> (Result<T, any Error>, CommitBatch?) {
+        var current = openBatch.withLock { $0 }
+        if current == nil {
+            do {
+                _ = try await connection.query(SQLiteTransaction.beginWrite)
+            } catch {
+                return (.failure(StoreError.unavailable("\(error)")), nil)
+            }
+            current = (CommitBatch(), 0)
+        }
+        guard var (batch, size) = current else { return (.failure(StoreError.unavailable("no write batch")), nil) }
+        let outcome = await SQLiteTransaction.runSavepoint(on: connection, queryPlans: queryPlans, body)
+        if case .success = outcome { size += 1 }
+        // An error SQLite answers by rolling the whole transaction back (a full disk) fails the writes before it too.
+        guard connection.isInTransaction else {
+            openBatch.withLock { $0 = nil }
+            batch.complete(.failure(StoreError.unavailable("the database rolled back a transaction after an error")))
+            return (outcome, nil)
+        }
+        if batchesCommits, size < CommitBatch.limit, writer.hasWaiters {
+            openBatch.withLock { $0 = (batch, size) }
+        } else {
+            openBatch.withLock { $0 = nil }
+            do {
+                _ = try await connection.query("COMMIT")
+                commitCount.wrappingAdd(1, ordering: .relaxed)
+                batch.complete(.success(()))
+            } catch {
+                _ = try? await connection.query("ROLLBACK")
+                batch.complete(.failure(StoreError.unavailable("the commit failed: \(error)")))
+            }
+        }
+        if case .failure(let error) = outcome { return (.failure(error), nil) }
+        return (outcome, batch)
     }
 
     /// Writes a consistent copy of the whole database to the new file `path` (SQLite's `VACUUM INTO`), from one
@@ -190,6 +246,9 @@ final class ConnectionPool: Sendable {
         }
         waiter?.resume(returning: connection)
     }
+
+    /// Whether a caller is waiting for a connection.
+    var hasWaiters: Bool { state.withLock { !$0.waiters.isEmpty } }
 
     func drain() -> [DatabaseConnection] {
         state.withLock { state in

@@ -11,20 +11,44 @@ struct SQLiteTransaction: Sendable {
     /// How a write transaction begins: it takes the write lock at once, so writers queue rather than fail.
     static let beginWrite = "BEGIN IMMEDIATE"
 
-    static func run<T>(
-        on connection: DatabaseConnection, begin: String, queryPlans: QueryPlanRecorder?,
-        _ body: (any StoreTransaction) async throws -> T
+    /// Runs `body` as a read transaction on `connection`: one snapshot of the database from its first statement to
+    /// its last.
+    static func read<T>(
+        on connection: DatabaseConnection, queryPlans: QueryPlanRecorder?, _ body: (any StoreTransaction) async throws -> T
     ) async throws -> T {
-        _ = try await connection.query(begin)
+        _ = try await connection.query("BEGIN")
         let transaction = SQLiteTransaction(connection: connection, queryPlans: queryPlans)
         do {
             let result = try await body(transaction)
-            if begin == beginWrite { _ = try await connection.query(ChangeFeed.closeRevision) }
             _ = try await connection.query("COMMIT")
             return result
         } catch {
             _ = try? await connection.query("ROLLBACK")
             throw error
+        }
+    }
+
+    /// Runs `body` as a savepoint of the write transaction open on `connection`, closing its revision: on success
+    /// the savepoint is released into the transaction, on failure rolled back, leaving what came before it.
+    static func runSavepoint<T>(
+        on connection: DatabaseConnection, queryPlans: QueryPlanRecorder?, _ body: (any StoreTransaction) async throws -> T
+    ) async -> Result<T, any Error> {
+        do {
+            _ = try await connection.query("SAVEPOINT write")
+        } catch {
+            return .failure(StoreError.unavailable("\(error)"))
+        }
+        do {
+            let result = try await body(SQLiteTransaction(connection: connection, queryPlans: queryPlans))
+            _ = try await connection.query(ChangeFeed.closeRevision)
+            _ = try await connection.query("RELEASE write")
+            return .success(result)
+        } catch {
+            if connection.isInTransaction {
+                _ = try? await connection.query("ROLLBACK TO write")
+                _ = try? await connection.query("RELEASE write")
+            }
+            return .failure(error)
         }
     }
 

@@ -109,3 +109,50 @@ def test_restarting_with_the_same_seed_changes_nothing(tmp_path):
     assert sorted(u[1] for u in users) == ["ada@example.com", "bob@example.com", "owner@localhost"] or sorted(
         u[1] for u in users) == ["ada@example.com", "bob@example.com"]
     assert [g[1:] for g in groups] == [("Seeded Group", False), ("Seeded IdP Group", True)]
+
+
+def test_groups_acknowledged_by_concurrent_writers_before_a_sigkill_are_all_there_after_a_restart(tmp_path):
+    """Concurrent writes share commits; each is acknowledged only once its commit is on disk."""
+    import threading
+    import time
+
+    database = str(tmp_path / "roster.sqlite")
+    first = start_server(tmp_path / "first", database=database)
+    acknowledged: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def writer() -> None:
+        org = first.client().with_options(max_retries=0).admin.organization
+        while not stop.is_set():
+            try:
+                group = org.groups.create(name=unique("burst"))
+            except Exception:
+                return  # the server is gone
+            with lock:
+                acknowledged.append(group.id)
+
+    threads = [threading.Thread(target=writer) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    first.stop(signal.SIGKILL)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(acknowledged) > 50
+
+    second = start_server(tmp_path / "second", database=database)
+    try:
+        org = second.client().admin.organization
+        stored = set()
+        page = org.groups.list(limit=1000)
+        while True:
+            stored.update(g.id for g in page.data)
+            if not page.has_more:
+                break
+            page = org.groups.list(limit=1000, after=page.data[-1].id)
+        missing = [g for g in acknowledged if g not in stored]
+        assert not missing, f"{len(missing)} of {len(acknowledged)} acknowledged groups were lost"
+    finally:
+        second.stop()
