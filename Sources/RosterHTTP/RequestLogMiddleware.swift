@@ -13,20 +13,23 @@ struct RequestLogMiddleware: RouterMiddleware {
         let requestID = Self.newRequestID()
         let started = ContinuousClock.now
         var context = context
-        context.logger[metadataKey: "request_id"] = .string(requestID)
+        // Setting metadata costs even when nothing is logged: only when request lines are.
+        let logsRequests = context.logger.logLevel <= .info
+        if logsRequests { context.logger[metadataKey: "request_id"] = .string(requestID) }
         var response: Response
         do {
             response = try await next(request, context)
         } catch {
             let apiError = APIError(error)
             if apiError.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["error": .string(String(reflecting: error))])
+                context.logger.error(
+                    "request failed", metadata: ["error": .string(String(reflecting: error)), "request_id": .string(requestID)])
             }
             response = apiError.response(forPath: request.uri.path)
         }
         response.headers[.init("x-request-id")!] = requestID
         let elapsed = ContinuousClock.now - started
-        if context.logger.logLevel <= .info {
+        if logsRequests {
             let milliseconds = String(format: "%.1f", Double(elapsed.nanoseconds) / 1e6)
             context.logger.info(
                 "\(request.method) \(request.uri.path) \(response.status.code) \(milliseconds)ms",

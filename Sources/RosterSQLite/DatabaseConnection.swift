@@ -9,7 +9,8 @@ import VaporCSQLite
 /// transaction at a time. Prepared statements are kept for reuse.
 final class DatabaseConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
-    private var statements: [String: OpaquePointer] = [:]
+    /// Prepared statements by their SQL, with their result's column names (nil until first read).
+    private var statements: [String: (statement: OpaquePointer, names: Row.Names?)] = [:]
     /// The connection's own thread, for connections whose transactions run there (the writer's); nil for the others.
     let thread: ConnectionThread?
 
@@ -48,10 +49,10 @@ final class DatabaseConnection: @unchecked Sendable {
     }
 
     /// Runs one statement with `binds`, calling `body` with each row as it is read, on the calling thread: a result
-    /// of a million rows is never held whole.
+    /// of a million rows is never held whole. `body` must not run statements on this connection.
     func forEachRow(_ sql: String, _ binds: [SQLiteData] = [], _ body: (Row) throws -> Void) throws {
         guard let handle else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed") }
-        let statement = try prepared(sql, handle)
+        let (statement, knownNames) = try prepared(sql, handle)
         defer {
             sqlite_nio_sqlite3_reset(statement)
             sqlite_nio_sqlite3_clear_bindings(statement)
@@ -60,13 +61,16 @@ final class DatabaseConnection: @unchecked Sendable {
             try check(bind(value, at: Int32(index + 1), of: statement), handle)
         }
         let count = sqlite_nio_sqlite3_column_count(statement)
-        var names: Row.Names?
+        var names = knownNames
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
             if status == SQLITE_DONE { return }
             guard status == SQLITE_ROW else { throw failure(status, handle) }
             let rowNames = names ?? Row.Names((0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) })
-            names = rowNames
+            if names == nil {
+                names = rowNames
+                statements[sql]?.names = rowNames
+            }
             try body(Row(names: rowNames, values: (0..<count).map { value(at: $0, of: statement) }))
         }
     }
@@ -78,24 +82,24 @@ final class DatabaseConnection: @unchecked Sendable {
 
     /// Closes the connection and stops its thread; it must not be used afterwards.
     func close() async throws {
-        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+        for (statement, _) in statements.values { sqlite_nio_sqlite3_finalize(statement) }
         statements = [:]
         if let handle { sqlite_nio_sqlite3_close_v2(handle) }
         handle = nil
         thread?.stop()
     }
 
-    private func prepared(_ sql: String, _ handle: OpaquePointer) throws -> OpaquePointer {
-        if let statement = statements[sql] { return statement }
+    private func prepared(_ sql: String, _ handle: OpaquePointer) throws -> (statement: OpaquePointer, names: Row.Names?) {
+        if let cached = statements[sql] { return cached }
         if statements.count >= Self.statementCacheSize {
-            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            for (statement, _) in statements.values { sqlite_nio_sqlite3_finalize(statement) }
             statements = [:]
         }
         var statement: OpaquePointer?
         let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard status == SQLITE_OK, let statement else { throw failure(status, handle) }
-        statements[sql] = statement
-        return statement
+        statements[sql] = (statement, nil)
+        return (statement, nil)
     }
 
     private func bind(_ value: SQLiteData, at index: Int32, of statement: OpaquePointer) -> Int32 {
