@@ -13,7 +13,7 @@ struct RosterCommand: AsyncParsableCommand {
 
 /// Roster's version, as `roster --version` and the start-up log say it.
 enum RosterVersion {
-    static let current = "0.8.0"
+    static let current = "0.9.0"
 }
 
 /// The database option every command shares.

@@ -171,7 +171,7 @@ def test_the_log_names_version_database_and_address_one_line_per_request_and_the
         assert server.wait(timeout=30) == 0
     lines = [line for line in log.read_text().splitlines() if line.strip()]
     text = "\n".join(lines)
-    assert f"127.0.0.1:{port}" in text and str(database) in text and "0.8.0" in text, text
+    assert f"127.0.0.1:{port}" in text and str(database) in text and "0.9.0" in text, text
     assert "Roster stopped" in text, text
     assert sum("/readyz" in line for line in lines) == 1, text
     if log_format == "json":
