@@ -115,7 +115,7 @@ extension Request {
                 "'\(path)' must be at most \(Validation.maximumTextLength) characters with no control characters.", param: path)
         }
         do {
-            return try JSONDecoder().decode(Body.self, from: data)
+            return try JSONValueDecoder.decode(Body.self, from: parsed)
         } catch let error as DecodingError {
             throw Self.apiError(error)
         }
