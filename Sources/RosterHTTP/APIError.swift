@@ -96,7 +96,7 @@ public struct APIError: Error, Equatable, Sendable {
         members.append(("detail", .string(message)))
         return Response(
             status: status, headers: [.contentType: SCIMController.scimMediaType],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: JSON.object(members).serialized)))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSON.object(members).serializedBytes)))
     }
 
     /// The response carrying the envelope.
@@ -132,6 +132,6 @@ extension Response {
     static func json(_ body: JSON, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: body.serialized)))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.serializedBytes)))
     }
 }
