@@ -180,10 +180,11 @@ extension Organization {
         let scope = denied.projectID.map(RoleScope.project) ?? .organization
         let held = Set(grants.filter { $0.scope == scope }.map(\.permission))
         let candidates = state.roles(in: scope).filter { $0.grantedPermissions.contains(denied.permission) }
-        func distance(_ role: Role) -> (Int, Int, String, String) {
-            (role.grantedPermissions.filter { !held.contains($0) }.count, role.grantedPermissions.count, role.name.lowercased(), role.id.rawValue)
+        let ranked = candidates.map { role in
+            (role: role, distance: (role.grantedPermissions.filter { !held.contains($0) }.count, role.grantedPermissions.count,
+                                   role.name.lowercased(), role.id.rawValue))
         }
-        return Array(candidates.sorted { distance($0) < distance($1) }.prefix(5))
+        return Array(ranked.sorted { $0.distance < $1.distance }.prefix(5).map(\.role))
     }
 
     // MARK: Guardrails

@@ -11,6 +11,8 @@ import Synchronization
 /// catches up on a timer for writes made by other processes on the same store (`PolicyFollower`).
 public final class Policy: Sendable {
     private let state = Mutex(PolicyState())
+    /// The state's revision, readable without the lock; -1 until the policy is loaded.
+    private let appliedRevision = Atomic<Int>(-1)
     private let catchUps = CatchUpQueue()
 
     /// How many changed entities a catch-up applies one by one; past that it reloads everything.
@@ -19,7 +21,7 @@ public final class Policy: Sendable {
     public init() {}
 
     /// The revision the policy holds; 0 before it is loaded.
-    public var revision: Int { state.withLock { $0.revision } }
+    public var revision: Int { max(0, appliedRevision.load(ordering: .acquiring)) }
 
     /// Runs `body` with the policy as it is now; the policy does not change while `body` runs, so keep it short.
     func withState<T>(_ body: (borrowing PolicyState) throws -> T) rethrows -> T {
@@ -28,7 +30,7 @@ public final class Policy: Sendable {
 
     /// Loads the policy when it is not loaded yet.
     func loadIfNeeded(from store: any Datastore) async throws {
-        if state.withLock({ !$0.isLoaded }) { try await catchUp(from: store) }
+        if appliedRevision.load(ordering: .acquiring) < 0 { try await catchUp(from: store) }
     }
 
     /// Brings the policy up to the latest revision the store has committed when this is called, and returns the
@@ -39,7 +41,8 @@ public final class Policy: Sendable {
     }
 
     private func load(from store: any Datastore) async throws -> Int {
-        let applied = state.withLock { $0.isLoaded ? $0.revision : nil }
+        let loaded = appliedRevision.load(ordering: .acquiring)
+        let applied = loaded < 0 ? nil : loaded
         let update = try await store.read { tx -> (revision: Int, selection: PolicySelection?, records: PolicyRecords)? in
             guard let applied else {
                 // No revision is ahead of the store's, so this reads only the latest one.
@@ -54,7 +57,7 @@ public final class Policy: Sendable {
         guard let update else { return applied ?? 0 }
         // A whole policy is built before the lock is taken, so decisions go on meanwhile.
         let built = update.selection == nil ? PolicyState(update.records, revision: update.revision) : nil
-        return state.withLock { state in
+        let revision = state.withLock { state in
             if let built {
                 state = built
             } else if let selection = update.selection {
@@ -62,6 +65,8 @@ public final class Policy: Sendable {
             }
             return state.revision
         }
+        appliedRevision.store(revision, ordering: .releasing)
+        return revision
     }
 
     /// Waits until the policy holds `revision` or later, catching up from the store meanwhile, for at most `timeout`.
@@ -115,7 +120,6 @@ struct PolicyState {
         var roles: [Identifier] = []
     }
 
-    private(set) var isLoaded = false
     private(set) var revision = 0
     private(set) var users: [Identifier: Member] = [:]
     private(set) var groups: [Identifier: Team] = [:]
@@ -128,7 +132,6 @@ struct PolicyState {
     init() {}
 
     init(_ records: PolicyRecords, revision: Int) {
-        isLoaded = true
         self.revision = revision
         insert(records)
     }
