@@ -79,36 +79,35 @@ public enum SCIMProjection {
             let attribute = schema.map { $0.attribute(name) } ?? type.resolve(urn: nil, name: name).map(\.attribute)
             guard let attribute else { return included == nil ? (name, value) : nil }
             guard attribute.returned != .never else { return nil }
-            let key = urn?.lowercased()
-            let whole = Selection(urn: key, attribute: attribute.name.lowercased(), subAttribute: nil)
-            let wholeExtension = Selection(urn: key, attribute: nil, subAttribute: nil)
             let always = attribute.returned == .always
-
+            // Which sub-attributes the lists keep (nil: all) and drop; worked out only when there are lists.
             var keepSubs: Set<String>?
+            var dropSubs: Set<String> = []
             if !always {
-                if let included {
-                    if !included.contains(whole) && !(key != nil && included.contains(wholeExtension)) {
+                if included == nil, attribute.returned == .request { return nil }
+                if included != nil || !excluded.isEmpty {
+                    let key = urn?.lowercased()
+                    let whole = Selection(urn: key, attribute: attribute.name.lowercased(), subAttribute: nil)
+                    let wholeExtension = Selection(urn: key, attribute: nil, subAttribute: nil)
+                    if let included, !included.contains(whole) && !(key != nil && included.contains(wholeExtension)) {
                         let subs = Self.subAttributes(of: whole, in: included)
                         guard !subs.isEmpty else { return nil }
                         keepSubs = subs
                     }
-                } else if attribute.returned == .request {
-                    return nil
+                    if excluded.contains(whole) || (key != nil && excluded.contains(wholeExtension)) { return nil }
+                    dropSubs = Self.subAttributes(of: whole, in: excluded)
                 }
-                if excluded.contains(whole) || (key != nil && excluded.contains(wholeExtension)) { return nil }
             }
-            let dropSubs = always ? [] : Self.subAttributes(of: whole, in: excluded)
             guard attribute.type == .complex else { return (name, value) }
 
             func project(_ element: JSON) -> JSON? {
                 guard let members = element.objectValue else { return element }
                 let kept = members.filter { subName, _ in
-                    let lowered = subName.lowercased()
                     guard let sub = attribute.subAttribute(subName) else { return keepSubs == nil }
                     if sub.returned == .never { return false }
                     if sub.returned == .always { return true }
-                    if let keepSubs { return keepSubs.contains(lowered) }
-                    return sub.returned != .request && !dropSubs.contains(lowered)
+                    if let keepSubs { return keepSubs.contains(subName.lowercased()) }
+                    return sub.returned != .request && (dropSubs.isEmpty || !dropSubs.contains(subName.lowercased()))
                 }
                 return kept.isEmpty ? nil : .object(kept)
             }

@@ -39,8 +39,8 @@ extension Organization {
             var decision = Self.decide(
                 permission, for: member.user, in: projectID, grants: Self.grants(of: member, in: projectID, state, only: permission))
             if !decision.allowed, member.user.isActive {
-                let held = Self.grants(of: member, in: projectID, state)
-                decision.closestRoles = Self.closestRoles(granting: decision, held: held, in: state)
+                let scope = decision.projectID.map(RoleScope.project) ?? .organization
+                decision.closestRoles = Self.closestRoles(granting: decision, held: state.heldPermissions(member, in: scope), in: state)
             }
             return decision
         }
@@ -175,10 +175,9 @@ extension Organization {
     }
 
     /// Up to five roles of the denied permission's scope that grant it, closest first: the fewest permissions the user
-    /// does not hold there already (by its `held` grants), then the fewest permissions, then by name.
-    static func closestRoles(granting denied: PermissionCheck, held grants: [PermissionGrant], in state: borrowing PolicyState) -> [Role] {
+    /// does not hold there already (`held`), then the fewest permissions, then by name.
+    static func closestRoles(granting denied: PermissionCheck, held: Set<String>, in state: borrowing PolicyState) -> [Role] {
         let scope = denied.projectID.map(RoleScope.project) ?? .organization
-        let held = Set(grants.filter { $0.scope == scope }.map(\.permission))
         let candidates = state.roles(in: scope).filter { $0.grantedPermissions.contains(denied.permission) }
         let ranked = candidates.map { role in
             (role: role, distance: (role.grantedPermissions.filter { !held.contains($0) }.count, role.grantedPermissions.count,

@@ -199,6 +199,23 @@ struct PolicyState {
         return member.groups.contains { groups[$0]?.roles.contains(where: grants) ?? false }
     }
 
+    /// Every permission `member` holds in `scope` (the decision of `holds(_:_:in:)` for all of them at once).
+    func heldPermissions(_ member: Member, in scope: RoleScope) -> Set<String> {
+        guard member.user.isActive else { return [] }
+        var held: Set<String> = []
+        func add(_ roleID: Identifier) {
+            guard let role = roles[roleID] else { return }
+            if role.scope == scope {
+                held.formUnion(role.grantedPermissions)
+            } else if case .project = scope, role.isOrganizationOwner {
+                held.formUnion(Permission.projectNames)
+            }
+        }
+        member.roles.forEach(add)
+        for groupID in member.groups { groups[groupID]?.roles.forEach(add) }
+        return held
+    }
+
     /// Every role of `scope`.
     func roles(in scope: RoleScope) -> [Role] {
         roles.values.filter { $0.scope == scope }
