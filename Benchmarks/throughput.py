@@ -152,13 +152,17 @@ def main() -> None:
         wait_ready(f"http://127.0.0.1:{roster_port}/readyz", roster, roster_log)
         origin = f"http://127.0.0.1:{roster_port}"
         group = call("GET", f"{origin}/v1/organization/groups?limit=1")["data"][0]["id"]
+        # user0 holds "Group Manager" through Group 0; user1 holds only reader's permissions.
+        manager = call("GET", f"{origin}/v1/organization/users?limit=1&emails=user0@example.com")["data"][0]["id"]
         user = call("GET", f"{origin}/v1/organization/users?limit=1&emails=user1@example.com")["data"][0]["id"]
         post_script = os.path.join(folder, "post.lua")
         with open(post_script, "w") as f:
             f.write(POST_SCRIPT)
-        check_script = os.path.join(folder, "check.lua")
-        with open(check_script, "w") as f:
-            f.write(f'wrk.method = "POST"\nwrk.body = \'{{"user_id":"{user}","permission":"api.groups.write"}}\'\n')
+        def check_script(name: str, user_id: str) -> str:
+            path = os.path.join(folder, f"{name}.lua")
+            with open(path, "w") as f:
+                f.write(f'wrk.method = "POST"\nwrk.body = \'{{"user_id":"{user_id}","permission":"api.groups.write"}}\'\n')
+            return path
         key = f"Authorization: Bearer {ADMIN_KEY}"
         json_type = "Content-Type: application/json"
         targets = [
@@ -166,7 +170,8 @@ def main() -> None:
             ("GET a group", f"{origin}/v1/organization/groups/{group}", [key], None),
             ("GET 100 groups", f"{origin}/v1/organization/groups?limit=100", [key], None),
             ("GET a user's roles", f"{origin}/v1/organization/users/{user}/roles", [key], None),
-            ("POST permission_checks", f"{origin}/v1/organization/permission_checks", [key, json_type], check_script),
+            ("check, allowed", f"{origin}/v1/organization/permission_checks", [key, json_type], check_script("allowed", manager)),
+            ("check, denied", f"{origin}/v1/organization/permission_checks", [key, json_type], check_script("denied", user)),
             ("SCIM GET a user", f"{origin}/scim/v2/Users/{user}", [key], None),
             ("POST a group", f"{origin}/v1/organization/groups", [key, json_type], post_script),
         ]
@@ -198,7 +203,8 @@ def main() -> None:
             ratio = f"{rate / bare_rate:.2f} of the bare route"
         print(f"| {name:<24} | {rate:>8.0f} | {median(name, 1):>7.2f} | {median(name, 2):>7.2f} | {ratio:>26} |")
     print(f"| {'plain SQLite commits':<24} | {commit_rate:>8.0f} | {'':>7} | {'':>7} | {'':>26} |")
-    goals = [("GET a group", 0.5, bare_rate), ("POST permission_checks", 0.6, bare_rate), ("SCIM GET a user", 0.4, bare_rate),
+    goals = [("GET a group", 0.5, bare_rate), ("check, allowed", 0.6, bare_rate), ("check, denied", 0.6, bare_rate),
+             ("SCIM GET a user", 0.4, bare_rate),
              ("POST a group", 0.5, commit_rate)]
     print()
     for name, goal, base in goals:
