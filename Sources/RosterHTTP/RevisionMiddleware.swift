@@ -2,11 +2,12 @@ import HTTPTypes
 import Hummingbird
 import RosterService
 
-/// Revision tokens. Every successful response carries `roster-revision`, the revision of the change feed this instance's policy
-/// holds when the response is sent; a write's response is sent after its own revision is applied, so its header names
-/// a revision that includes it. A request carrying `roster-min-revision: N` is decided and answered only once the
-/// policy holds revision N or later, waiting up to `wait` (2 s), else 503 `revision_unavailable`, which a client may
-/// retry. A value that is not a whole number from 0 up is a 400.
+/// Revision tokens. Every successful response carries `roster-revision`, the revision of the change feed this instance's
+/// policy holds when the response is sent; a write's response is sent after its own revision is applied, so its header
+/// names a revision that includes it. A request carrying `roster-min-revision: N` is decided and answered only once the
+/// policy holds revision N or later: the policy catches up with the store first. When the store has no revision N (no
+/// server sharing it has made it), or cannot be read for `wait` (2 s), the answer is 503 `revision_unavailable`, which a
+/// client may retry. A value that is not a whole number from 0 up is a 400.
 struct RevisionMiddleware: RouterMiddleware {
     typealias Context = RosterRequestContext
     let organization: Organization
@@ -23,10 +24,17 @@ struct RevisionMiddleware: RouterMiddleware {
                     param: "roster-min-revision", code: "invalid_revision"
                 ).response(forPath: request.uri.path)
             }
-            guard try await organization.waitForPolicy(revision: wanted, timeout: wait) else {
+            let reached: Bool
+            do {
+                reached = try await organization.reachPolicy(revision: wanted, timeout: wait)
+            } catch {
+                reached = false
+            }
+            guard reached else {
                 var response = APIError(
                     .serviceUnavailable,
-                    "This instance has not reached revision \(wanted) within \(wait.components.seconds) seconds (it holds \(organization.policy.revision)); try again.",
+                    "Revision \(wanted) is not available here: this server's database is at revision \(organization.policy.revision). "
+                        + "Retry, and check that the token came from a server sharing this database.",
                     code: "revision_unavailable", type: "server_error"
                 ).response(forPath: request.uri.path)
                 response.headers[.retryAfter] = "1"

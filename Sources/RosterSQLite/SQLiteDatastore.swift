@@ -139,22 +139,26 @@ public final class SQLiteDatastore: Datastore {
     private func runBatched<T>(
         on connection: DatabaseConnection, _ body: (any StoreTransaction) async throws -> T
     ) async -> (Result<T, any Error>, CommitBatch?) {
-        var current = openBatch.withLock { $0 }
-        if current == nil {
+        let batch: CommitBatch
+        var size: Int
+        if let open = openBatch.withLock({ $0 }) {
+            (batch, size) = open
+        } else {
             do {
                 _ = try await connection.query(SQLiteTransaction.beginWrite)
             } catch {
                 return (.failure(StoreError.unavailable("\(error)")), nil)
             }
-            current = (CommitBatch(), 0)
+            (batch, size) = (CommitBatch(), 0)
         }
-        guard var (batch, size) = current else { return (.failure(StoreError.unavailable("no write batch")), nil) }
-        let outcome = await SQLiteTransaction.runSavepoint(on: connection, queryPlans: queryPlans, body)
+        var outcome = await SQLiteTransaction.runSavepoint(on: connection, queryPlans: queryPlans, body)
         if case .success = outcome { size += 1 }
-        // An error SQLite answers by rolling the whole transaction back (a full disk) fails the writes before it too.
+        // An error SQLite answers by rolling the whole transaction back (a full disk) fails every write in it.
         guard connection.isInTransaction else {
+            let failure = StoreError.unavailable("the database rolled back a transaction after an error")
             openBatch.withLock { $0 = nil }
-            batch.complete(.failure(StoreError.unavailable("the database rolled back a transaction after an error")))
+            batch.complete(.failure(failure))
+            if case .success = outcome { outcome = .failure(failure) }
             return (outcome, nil)
         }
         if batchesCommits, size < CommitBatch.limit, writer.hasWaiters {

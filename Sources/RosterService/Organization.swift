@@ -68,9 +68,9 @@ private struct PolicyFollowingStore: Datastore {
 }
 
 extension Organization {
-    /// Waits until the policy holds `revision` or later (see `Policy.wait(for:from:timeout:)`); false when it does not
-    /// within `timeout`.
-    public func waitForPolicy(revision: Int, timeout: Duration) async throws -> Bool {
-        try await policy.wait(for: revision, from: store, timeout: timeout)
+    /// Brings the policy to `revision` or later when the store has it (see `Policy.reach(_:from:timeout:)`); false
+    /// when no server sharing the store has made that revision.
+    public func reachPolicy(revision: Int, timeout: Duration) async throws -> Bool {
+        try await policy.reach(revision, from: store, timeout: timeout)
     }
 }

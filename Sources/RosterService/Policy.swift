@@ -69,15 +69,19 @@ public final class Policy: Sendable {
         return revision
     }
 
-    /// Waits until the policy holds `revision` or later, catching up from the store meanwhile, for at most `timeout`.
-    /// Returns false when it still does not.
-    public func wait(for revision: Int, from store: any Datastore, timeout: Duration) async throws -> Bool {
+    /// Brings the policy to `revision` or later when the store has it. A catch-up reaches the store's latest revision,
+    /// so when that is short of `revision` no server sharing the store has made it yet, and the answer is false at
+    /// once; while the store cannot be read, it tries again for at most `timeout`, then throws.
+    public func reach(_ revision: Int, from store: any Datastore, timeout: Duration) async throws -> Bool {
+        if self.revision >= revision { return true }
         let deadline = ContinuousClock.now + timeout
         while true {
-            if self.revision >= revision { return true }
-            if try await catchUp(from: store) >= revision { return true }
-            guard ContinuousClock.now < deadline else { return false }
-            try await Task.sleep(for: .milliseconds(20))
+            do {
+                return try await catchUp(from: store) >= revision
+            } catch {
+                guard ContinuousClock.now < deadline else { throw error }
+                try await Task.sleep(for: .milliseconds(50))
+            }
         }
     }
 }

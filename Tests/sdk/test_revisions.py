@@ -52,7 +52,7 @@ def test_a_key_created_on_one_instance_works_on_the_other_at_once_with_its_revis
     assert revision(listed) >= revision(response)
 
 
-def test_a_revision_no_instance_has_reached_is_a_retryable_503(pair):
+def test_a_revision_the_database_does_not_have_is_a_retryable_503_at_once(pair):
     _, second = pair
     started = time.monotonic()
     response = raw_request(second.origin, "GET", "/v1/organization/groups", key=second.admin_key,
@@ -61,7 +61,7 @@ def test_a_revision_no_instance_has_reached_is_a_retryable_503(pair):
     assert response.status == 503
     assert response.json()["error"]["code"] == "revision_unavailable"
     assert response.headers.get("Retry-After") == "1"
-    assert 1.9 <= waited < 5, waited
+    assert waited < 1, waited
 
 
 def test_a_revision_that_is_not_a_number_is_a_400(pair):
