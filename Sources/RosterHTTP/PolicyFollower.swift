@@ -4,7 +4,8 @@ import ServiceLifecycle
 
 /// Keeps the policy current with changes other processes commit to the same store (other `roster serve` instances,
 /// `roster import`): every `interval` it reads the store's latest revision and applies what changed since. Writes made
-/// by this instance need no follower; each catches the policy up before it returns.
+/// by this instance need no follower; each catches the policy up before it returns. Every 10 minutes it also prunes
+/// the change feed of revisions older than an hour.
 public struct PolicyFollower: Service {
     let organization: Organization
     let interval: Duration
@@ -21,8 +22,17 @@ public struct PolicyFollower: Service {
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
             var failing = false
+            var lastPruned = ContinuousClock.now
             while true {
                 try await Task.sleep(for: interval)
+                if ContinuousClock.now - lastPruned >= .seconds(600) {
+                    lastPruned = .now
+                    do {
+                        try await organization.pruneChangeFeed(olderThan: .seconds(3600))
+                    } catch {
+                        logger.warning("could not prune the change feed: \(error)")
+                    }
+                }
                 do {
                     let revision = try await organization.catchUpPolicy()
                     metrics?.recordPolicyRevision(revision)

@@ -280,6 +280,8 @@ enum Migrations {
             // The change feed: one row per committed write transaction, numbered in commit order (writers are
             // serialized), and the entities the in-memory policy follows that it touched. `ChangeFeed` writes both.
             "CREATE TABLE revisions (revision INTEGER PRIMARY KEY AUTOINCREMENT, committed_at INTEGER NOT NULL)",
+            // Pruning finds the revisions committed before a time.
+            "CREATE INDEX revisions_time ON revisions (committed_at)",
             """
             CREATE TABLE changes (
                 revision INTEGER NOT NULL,

@@ -5,8 +5,13 @@ import SQLiteNIO
 
 extension SQLiteTransaction: PolicyStore {
     func changes(after revision: Int, limit: Int) async throws -> PolicyChanges {
-        let latest = try await query("SELECT coalesce(max(revision), 0) AS n FROM revisions").first?.column("n")?.integer ?? 0
+        let bounds = try await query(
+            "SELECT coalesce((SELECT max(revision) FROM revisions), 0) AS latest, coalesce((SELECT min(revision) FROM revisions), 0) AS oldest"
+        ).first
+        let latest = bounds?.column("latest")?.integer ?? 0
         guard latest > revision else { return PolicyChanges(revision: latest, entities: []) }
+        // Revisions after `revision` were pruned: the entities they touched are not known any more.
+        guard revision >= (bounds?.column("oldest")?.integer ?? 0) - 1 else { return PolicyChanges(revision: latest, entities: nil) }
         let rows = try await query(
             "SELECT kind, entity FROM changes WHERE revision > ? AND revision <= ? LIMIT ?",
             [.integer(revision), .integer(latest), .integer(limit + 1)])
@@ -24,6 +29,18 @@ extension SQLiteTransaction: PolicyStore {
             }
         }
         return PolicyChanges(revision: latest, entities: entities)
+    }
+
+    func pruneChanges(committedBefore time: Int) async throws {
+        // The last revision to go: the newest committed before `time`, short of the latest.
+        let row = try await query(
+            """
+            SELECT min(coalesce((SELECT max(revision) FROM revisions WHERE committed_at < ?), 0),
+                       coalesce((SELECT max(revision) FROM revisions), 0) - 1) AS cut
+            """, [.integer(time)]).first
+        guard let cut = row?.column("cut")?.integer, cut > 0 else { return }
+        try await query("DELETE FROM changes WHERE revision <= ?", [.integer(cut)])
+        try await query("DELETE FROM revisions WHERE revision <= ?", [.integer(cut)])
     }
 
     func policyRecords(_ selection: PolicySelection?) async throws -> PolicyRecords {
@@ -75,7 +92,7 @@ extension SQLiteTransaction: PolicyStore {
         _ ids: [Identifier]?, _ sql: String, where column: String, _ body: (Row) throws -> Void
     ) async throws {
         guard let ids else {
-            try await forEachRow(sql, [], body)
+            try await forEachRow(sql, [], wholeTable: true, body)
             return
         }
         var start = 0

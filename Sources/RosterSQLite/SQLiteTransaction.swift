@@ -65,9 +65,10 @@ struct SQLiteTransaction: Sendable {
     }
 
     /// Runs one read statement, calling `body` with each row as it is read (see `DatabaseConnection.forEachRow`).
-    func forEachRow(_ sql: String, _ binds: [SQLiteData] = [], _ body: (Row) throws -> Void) async throws {
+    /// `wholeTable` marks a statement meant to read every row, whose plan is therefore not recorded.
+    func forEachRow(_ sql: String, _ binds: [SQLiteData] = [], wholeTable: Bool = false, _ body: (Row) throws -> Void) async throws {
         do {
-            try recordPlan(sql, binds)
+            if !wholeTable { try recordPlan(sql, binds) }
             try connection.forEachRow(sql, binds, body)
         } catch let error as SQLiteFailure {
             throw StoreError.unavailable(error.description)

@@ -231,6 +231,7 @@ struct GuardedTransaction: StoreTransaction {
         try await base.changes(after: revision, limit: limit)
     }
     func policyRecords(_ selection: PolicySelection?) async throws -> PolicyRecords { try await base.policyRecords(selection) }
+    func pruneChanges(committedBefore time: Int) async throws { try await base.pruneChanges(committedBefore: time) }
     func key(id: Identifier) async throws -> AdminKey { try await base.key(id: id) }
     func keys(page: PageRequest) async throws -> Page<AdminKey> { try await base.keys(page: page) }
     func keys(ownerID: Identifier) async throws -> [AdminKey] { try await base.keys(ownerID: ownerID) }

@@ -68,6 +68,13 @@ private struct PolicyFollowingStore: Datastore {
 }
 
 extension Organization {
+    /// Deletes the change feed's revisions older than `age` (the latest stays): a server that was not following
+    /// for that long loads its policy whole. The policy follower calls it now and then.
+    public func pruneChangeFeed(olderThan age: Duration) async throws {
+        let cutoff = now() - Int(age.components.seconds)
+        try await store.withTransaction { try await $0.pruneChanges(committedBefore: cutoff) }
+    }
+
     /// Brings the policy to `revision` or later when the store has it (see `Policy.reach(_:from:timeout:)`); false
     /// when no server sharing the store has made that revision.
     public func reachPolicy(revision: Int, timeout: Duration) async throws -> Bool {

@@ -69,8 +69,13 @@ public struct PolicyRecords: Sendable {
 /// transaction; the entities it touched (see `PolicyEntity`) are written with it.
 public protocol PolicyStore: Sendable {
     /// The entities touched after `revision`, through the latest revision in this transaction's snapshot; `entities`
-    /// is nil when more than `limit` were touched. A revision ahead of the store's gives no entities.
+    /// is nil when more than `limit` were touched, or when the feed no longer holds every revision after `revision`
+    /// (`pruneChanges`). A revision ahead of the store's gives no entities.
     func changes(after revision: Int, limit: Int) async throws -> PolicyChanges
+
+    /// Deletes the feed's revisions committed before `time` (Unix seconds) but the latest, with their entities; a
+    /// policy still behind them then loads whole. Revisions keep growing from the latest.
+    func pruneChanges(committedBefore time: Int) async throws
 
     /// The records of the entities in `selection` that exist (an entity missing from the result was deleted), or of
     /// the whole organization when `selection` is nil.

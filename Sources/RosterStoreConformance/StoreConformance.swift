@@ -21,7 +21,7 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
 public enum StoreConformance {
     public static let contracts: [StoreContract] =
         userContracts + groupContracts + roleContracts + assignmentContracts + keyContracts + transactionContracts
-        + scimContracts + projectContracts + serviceAccountContracts + inviteContracts + auditContracts
+        + scimContracts + projectContracts + serviceAccountContracts + inviteContracts + auditContracts + policyContracts
 }
 
 // MARK: Fixtures
