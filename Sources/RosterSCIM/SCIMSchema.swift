@@ -20,8 +20,9 @@ public struct SCIMSchema: Sendable {
     }
 }
 
-/// One attribute of a schema (RFC 7643 §2 and §7).
-public struct SCIMAttribute: Sendable {
+/// One attribute of a schema (RFC 7643 §2 and §7). Immutable; a class because schemas hand attributes out on every
+/// lookup, and a reference is cheaper to pass around than its dozen fields.
+public final class SCIMAttribute: Sendable {
     public enum DataType: String, Sendable {
         case string, boolean, decimal, integer, dateTime, reference, binary, complex
     }
