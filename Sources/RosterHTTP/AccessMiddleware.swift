@@ -21,7 +21,8 @@ struct AccessMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let address = settings.clientAddress(for: request.head, peer: context.peerAddress)
         guard let header = request.headers[.authorization] else { return try await checked(request, context: context, next: next) }
-        let fingerprint = Organization.keyFingerprint(header)
+        // The key's SHA-256 serves both the throttle (a presented key, remembered without keeping it) and the lookup.
+        let fingerprint = Organization.keyHash(Self.bearerSecret(header) ?? header)
         if let seconds = throttle.refusal(address: address, fingerprint: fingerprint) {
             var response = APIError(
                 .tooManyRequests,
@@ -32,7 +33,7 @@ struct AccessMiddleware: RouterMiddleware {
             return response
         }
         do {
-            let response = try await checked(request, context: context, next: next)
+            let response = try await checked(request, context: context, keyHash: fingerprint, next: next)
             throttle.noteSuccess(address: address, fingerprint: fingerprint)
             return response
         } catch let error as ServiceError where error.kind == .forbidden && error.code == "missing_permission" {
@@ -50,29 +51,38 @@ struct AccessMiddleware: RouterMiddleware {
         }
     }
 
-    /// Authenticates and authorizes the request, then runs the route.
-    private func checked(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    /// The key of an `Authorization: Bearer KEY` header; nil for any other header.
+    private static func bearerSecret(_ header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { return nil }
+        return String(parts[1])
+    }
+
+    /// Authenticates and authorizes the request, then runs the route; `keyHash` is the SHA-256 of the presented key.
+    private func checked(
+        _ request: Request, context: Context, keyHash: [UInt8] = [], next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard let header = request.headers[.authorization] else {
             throw APIError(
                 .unauthorized,
                 "You didn't provide an API key. Send it in an Authorization header: 'Authorization: Bearer YOUR_KEY'.",
                 code: "missing_api_key")
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+        guard Self.bearerSecret(header) != nil else {
             throw APIError(.unauthorized, "The Authorization header must be 'Bearer YOUR_KEY'.", code: "invalid_api_key")
         }
         let path = context.endpointPath ?? request.uri.path
-        let operation = "\(request.method.rawValue) \(path)"
         guard let requirement = OperationPermissions.requirement(request.method, path) else {
             // Still authenticate first, so that an unknown key learns nothing about the routes.
-            _ = try await organization.authenticate(secret: String(parts[1]))
-            throw APIError(.forbidden, "\(operation) has no permission defined for it, so no key may call it.", code: "missing_permission")
+            _ = try await organization.authenticate(keyHash: keyHash)
+            throw APIError(
+                .forbidden, "\(request.method.rawValue) \(path) has no permission defined for it, so no key may call it.",
+                code: "missing_permission")
         }
         let projectID = context.parameters.get("project_id").flatMap { Identifier($0, kind: .project) }
         var context = context
         context.caller = try await organization.authenticateAndAuthorize(
-            secret: String(parts[1]), requirement, projectID: projectID, operation: operation)
+            keyHash: keyHash, requirement, projectID: projectID, operation: "\(request.method.rawValue) \(path)")
         metrics.recordDecision(allowed: true)
         return try await next(request, context)
     }

@@ -27,11 +27,14 @@ public enum OperationPermissions {
 
     /// What the operation `method` `path` (a path pattern) needs, or nil when the table does not list it.
     public static func requirement(_ method: HTTPRequest.Method, _ path: String) -> PermissionRequirement? {
-        byOperation["\(method.rawValue) \(path)"]
+        byPath[path]?[method]
     }
 
-    private static let byOperation: [String: PermissionRequirement] = Dictionary(
-        entries.map { ($0.operation, $0.requirement) }, uniquingKeysWith: { first, _ in first })
+    private static let byPath: [String: [HTTPRequest.Method: PermissionRequirement]] = {
+        var table: [String: [HTTPRequest.Method: PermissionRequirement]] = [:]
+        for entry in entries where table[entry.path]?[entry.method] == nil { table[entry.path, default: [:]][entry.method] = entry.requirement }
+        return table
+    }()
 
     private static func entry(
         _ method: HTTPRequest.Method, _ path: String, _ permission: String, inProject projectPermission: String? = nil

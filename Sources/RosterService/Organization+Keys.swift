@@ -11,17 +11,22 @@ extension Organization {
     /// or deactivated, stops working at once; other servers sharing the store follow within their policy interval.
     /// The use is noted in memory, not written: `flushKeyUse()` writes it.
     public func authenticate(secret: String) async throws -> Caller {
+        try await authenticate(keyHash: Self.keyHash(secret))
+    }
+
+    /// `authenticate(secret:)` for the key whose secret's SHA-256 is `keyHash` (`keyHash(_:)`).
+    public func authenticate(keyHash: [UInt8]) async throws -> Caller {
         let timestamp = now()
         try await policy.loadIfNeeded(from: store)
-        let key = try policy.withState { try Self.usableKey(secret: secret, at: timestamp, in: $0).key }
+        let key = try policy.withState { try Self.usableKey(hash: keyHash, at: timestamp, in: $0).key }
         keyUses.note(key.id, at: timestamp)
         return Caller(key)
     }
 
-    /// The key with this secret and its owner, when the key may be used at `timestamp`; `unauthenticated` otherwise
-    /// (see `authenticate(secret:)`).
-    static func usableKey(secret: String, at timestamp: Int, in state: borrowing PolicyState) throws -> (key: AdminKey, owner: PolicyState.Member) {
-        guard let key = state.keys[hash(secret)], let owner = state.users[key.ownerID] else {
+    /// The key whose secret hashes to `hash`, and its owner, when the key may be used at `timestamp`;
+    /// `unauthenticated` otherwise (see `authenticate(secret:)`).
+    static func usableKey(hash: [UInt8], at timestamp: Int, in state: borrowing PolicyState) throws -> (key: AdminKey, owner: PolicyState.Member) {
+        guard let key = state.keys[hash], let owner = state.users[key.ownerID] else {
             throw ServiceError(.unauthenticated, "Incorrect API key provided.", code: "invalid_api_key")
         }
         if let expiresAt = key.expiresAt, key.isExpired(at: timestamp) {
@@ -78,7 +83,7 @@ extension Organization {
         let owner = try await withAuditedTransaction(by: caller) { [key] tx, audit in
             let owner = try await tx.user(id: key.ownerID)
             try Self.refuseIfDeactivated(owner, param: "user_id")
-            try await tx.insertKey(key, secretHash: Self.hash(secret))
+            try await tx.insertKey(key, secretHash: Self.keyHash(secret))
             try await audit.recordKeyCreated(key)
             return owner
         }
@@ -188,9 +193,9 @@ extension Organization {
         return try await withAuditedTransaction(by: nil) { tx, audit in
             let owner = try await Self.ensureOwner(email: ownerEmail, now: now(), in: tx, audit: audit)
             if let adminKey {
-                guard var key = try await tx.key(secretHash: Self.hash(adminKey))?.key else {
+                guard var key = try await tx.key(secretHash: Self.keyHash(adminKey))?.key else {
                     let key = Self.key(named: "Start-up key", secret: adminKey, owner: owner.id, now: now())
-                    try await tx.insertKey(key, secretHash: Self.hash(adminKey))
+                    try await tx.insertKey(key, secretHash: Self.keyHash(adminKey))
                     try await audit.recordKeyCreated(key)
                     return Bootstrap(owner: owner, generatedKey: nil)
                 }
@@ -209,7 +214,7 @@ extension Organization {
             guard try await tx.keyCount() == 0 else { return Bootstrap(owner: owner, generatedKey: nil) }
             let secret = Self.newSecret()
             let key = Self.key(named: "First owner key", secret: secret, owner: owner.id, now: now())
-            try await tx.insertKey(key, secretHash: Self.hash(secret))
+            try await tx.insertKey(key, secretHash: Self.keyHash(secret))
             try await audit.recordKeyCreated(key)
             return Bootstrap(owner: owner, generatedKey: secret)
         }
@@ -258,12 +263,9 @@ extension Organization {
         return prefix + "..." + String(secret.suffix(4))
     }
 
-    /// A fingerprint of `text` (its SHA-256), for remembering a presented key without keeping it.
-    public static func keyFingerprint(_ text: String) -> [UInt8] {
-        hash(text)
-    }
-
-    static func hash(_ secret: String) -> [UInt8] {
+    /// The SHA-256 of a key's secret: what the store keeps, what keys are looked up by, and how a presented key is
+    /// remembered without keeping it.
+    public static func keyHash(_ secret: String) -> [UInt8] {
         Array(SHA256.hash(data: Array(secret.utf8)))
     }
 }

@@ -52,14 +52,22 @@ extension Organization {
     /// (`POST /v1/organization/groups`). Authentication errors come first. The decision is `check`'s, from the policy:
     /// nothing is read from the store once the policy is loaded.
     public func authenticateAndAuthorize(
-        secret: String, _ requirement: PermissionRequirement, projectID: Identifier?, operation: String
+        secret: String, _ requirement: PermissionRequirement, projectID: Identifier?, operation: @autoclosure @Sendable () -> String
+    ) async throws -> Caller {
+        try await authenticateAndAuthorize(keyHash: Self.keyHash(secret), requirement, projectID: projectID, operation: operation())
+    }
+
+    /// `authenticateAndAuthorize(secret:_:projectID:operation:)` for the key whose secret's SHA-256 is `keyHash`;
+    /// `operation` is only worked out for a refusal.
+    public func authenticateAndAuthorize(
+        keyHash: [UInt8], _ requirement: PermissionRequirement, projectID: Identifier?, operation: @autoclosure @Sendable () -> String
     ) async throws -> Caller {
         let timestamp = now()
         try await policy.loadIfNeeded(from: store)
         let key = try policy.withState { state in
-            let (key, owner) = try Self.usableKey(secret: secret, at: timestamp, in: state)
+            let (key, owner) = try Self.usableKey(hash: keyHash, at: timestamp, in: state)
             try Self.requireHolding(
-                requirement, member: owner, scopes: key.scopes.map(Set.init), projectID: projectID, operation: operation, state)
+                requirement, member: owner, scopes: key.scopes.map(Set.init), projectID: projectID, operation: operation(), state)
             return key
         }
         keyUses.note(key.id, at: timestamp)
@@ -77,7 +85,7 @@ extension Organization {
     /// decision, without its explanation.
     private static func requireHolding(
         _ requirement: PermissionRequirement, member: PolicyState.Member, scopes: Set<String>?, projectID: Identifier?,
-        operation: String, _ state: borrowing PolicyState
+        operation: @autoclosure @Sendable () -> String, _ state: borrowing PolicyState
     ) throws {
         let user = member.user
         let inProject = requirement.project == nil ? nil : projectID
@@ -95,7 +103,7 @@ extension Organization {
         if let scopes, !scopes.contains(requirement.organization), !(requirement.project.map(scopes.contains) ?? false) {
             why = "The key's scopes leave it out: a key may only use the permissions its scopes name."
         }
-        throw ServiceError(.forbidden, "You are missing \(needed) which \(operation) needs. " + why, code: "missing_permission")
+        throw ServiceError(.forbidden, "You are missing \(needed) which \(operation()) needs. " + why, code: "missing_permission")
     }
 
     /// Whether the store answers a read: the readiness check.

@@ -31,7 +31,7 @@ extension Organization {
         }
         try await withAuditedTransaction(by: caller) { [apiKey] tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
-            try await tx.insertServiceAccount(account, key: apiKey.map { ($0.key, Self.hash($0.secret)) })
+            try await tx.insertServiceAccount(account, key: apiKey.map { ($0.key, Self.keyHash($0.secret)) })
             try await audit.record(
                 .serviceAccountCreated, on: account.id, in: project,
                 data: [("name", .string(account.name)), ("role", .string(account.role.rawValue))])
