@@ -19,6 +19,13 @@ import Testing
         #expect(try JSON.parse(Data(json.serialized.utf8)) == json)
     }
 
+    @Test("serializing escapes quotes, backslashes and control characters, and copies everything else as UTF-8")
+    func serializing() {
+        let json = JSON.object([("k\"ey", .array([.string("plain"), .string("a\u{01}b\u{1F}\"\\\r\n\t"), .string("é😀\u{7F}"), .string("")]))])
+        #expect(json.serialized == #"{"k\"ey":["plain","a\u0001b\u001f\"\\\r\n\t","é😀\#u{7F}",""]}"#)
+        #expect(json.serializedBytes == Array(json.serialized.utf8))
+    }
+
     @Test("text that is not JSON is refused with where it went wrong")
     func invalid() {
         for text in ["{", "[1,]", #"{"a" 1}"#, "tru", "01x", #""\ud800""#, "1 2", "{\"a\":1,}", "\"\u{01}\""] {
