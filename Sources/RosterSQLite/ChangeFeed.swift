@@ -1,9 +1,7 @@
-import SQLiteNIO
-
 /// Writes the change feed (migration 7's `revisions` and `changes`) from triggers on the writer connection, so that
 /// no write path can forget it: the first row a transaction changes in a table the feed covers opens its revision,
-/// and every row it changes in a table the policy follows names its entity. `closeRevision` ends the transaction's
-/// revision just before it commits.
+/// and every row it changes in a table the policy follows names its entity. `closeRevision` ends the write's revision
+/// just before its savepoint is released, so writes sharing a commit (`CommitBatch`) each get a revision of their own.
 ///
 /// The triggers are TEMP (the connection's own) because they keep the open revision in a TEMP table; every Roster
 /// process writing to the file installs them. Changes made past Roster (the `sqlite3` shell) are not followed.
@@ -16,8 +14,8 @@ enum ChangeFeed {
         }
     }
 
-    /// Ends the transaction's revision; returns its number, or nil when the transaction changed nothing the feed
-    /// covers. Runs inside the transaction, just before `COMMIT`.
+    /// Ends the write's revision; returns its number, or nothing when the write changed nothing the feed covers. Runs
+    /// inside the write, last.
     static let closeRevision = "DELETE FROM temp.open_revision RETURNING revision"
 
     /// The statements that open the transaction's revision when it has none yet.
