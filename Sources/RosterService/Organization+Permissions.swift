@@ -186,7 +186,7 @@ extension Organization {
     /// does not hold there already (`held`), then the fewest permissions, then by name.
     static func closestRoles(granting denied: PermissionCheck, held: Set<String>, in state: borrowing PolicyState) -> [Role] {
         let scope = denied.projectID.map(RoleScope.project) ?? .organization
-        let candidates = state.roles(in: scope).filter { $0.grantedPermissions.contains(denied.permission) }
+        let candidates = state.roles(in: scope, granting: denied.permission)
         let ranked = candidates.map { role in
             (role: role, distance: (role.grantedPermissions.filter { !held.contains($0) }.count, role.grantedPermissions.count,
                                    role.name.lowercased(), role.id.rawValue))

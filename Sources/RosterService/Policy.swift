@@ -128,6 +128,8 @@ struct PolicyState {
     private(set) var users: [Identifier: Member] = [:]
     private(set) var groups: [Identifier: Team] = [:]
     private(set) var roles: [Identifier: Role] = [:]
+    /// `roles` by scope and by the permissions they grant, for the closest roles of a denied check.
+    private var rolesGranting: [RoleScope: [String: [Role]]] = [:]
     private(set) var projects: Set<Identifier> = []
     /// Keys by the SHA-256 of their secret.
     private(set) var keys: [[UInt8]: AdminKey] = [:]
@@ -138,6 +140,7 @@ struct PolicyState {
     init(_ records: PolicyRecords, revision: Int) {
         self.revision = revision
         insert(records)
+        indexRoles()
     }
 
     /// Replaces the entities of `selection` with `records` (an entity without a record was deleted).
@@ -150,6 +153,7 @@ struct PolicyState {
             if let hash = keyHashes.removeValue(forKey: id) { keys[hash] = nil }
         }
         insert(records)
+        if !selection.roles.isEmpty { indexRoles() }
         self.revision = revision
     }
 
@@ -220,8 +224,17 @@ struct PolicyState {
         return held
     }
 
-    /// Every role of `scope`.
-    func roles(in scope: RoleScope) -> [Role] {
-        roles.values.filter { $0.scope == scope }
+    /// The roles of `scope` that grant `permission`.
+    func roles(in scope: RoleScope, granting permission: String) -> [Role] {
+        rolesGranting[scope]?[permission] ?? []
+    }
+
+    /// Indexes the roles by scope and permission; run whenever roles change (rarely: they are few and seldom edited).
+    private mutating func indexRoles() {
+        var index: [RoleScope: [String: [Role]]] = [:]
+        for role in roles.values {
+            for permission in role.grantedPermissions { index[role.scope, default: [:]][permission, default: []].append(role) }
+        }
+        rolesGranting = index
     }
 }

@@ -208,6 +208,26 @@ struct PolicyTests {
         }
     }
 
+    @Test("the closest roles of a denied check follow roles as they are created, changed and deleted")
+    func closestRolesFollowRoleChanges() async throws {
+        try await Fixture.with { world in
+            let organization = world.organization
+            let cy = try await world.user("cy@example.com")
+            func closest() async throws -> [String] {
+                try await organization.check(userID: cy.id, permission: "api.audit_logs.read", projectID: nil).closestRoles.map(\.name)
+            }
+            #expect(try await !closest().contains("Auditor"))
+            let auditor = try await organization.createRole(name: "Auditor", permissions: ["api.audit_logs.read"], description: nil, by: world.caller)
+            #expect(try await closest().first == "Auditor")
+            _ = try await organization.updateRole(id: auditor.id, name: nil, permissions: ["api.users.read"], description: nil)
+            #expect(try await !closest().contains("Auditor"))
+            _ = try await organization.updateRole(id: auditor.id, name: nil, permissions: ["api.audit_logs.read"], description: nil)
+            #expect(try await closest().contains("Auditor"))
+            try await organization.deleteRole(id: auditor.id)
+            #expect(try await !closest().contains("Auditor"))
+        }
+    }
+
     @Test("a write's revision is applied before the write returns, and the policy's revision only grows")
     func revisionsGrow() async throws {
         try await Fixture.with { world in
