@@ -20,9 +20,15 @@ struct AccessMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let address = settings.clientAddress(for: request.head, peer: context.peerAddress)
-        guard let header = request.headers[.authorization] else { return try await checked(request, context: context, next: next) }
+        guard let header = request.headers[.authorization] else {
+            throw APIError(
+                .unauthorized,
+                "You didn't provide an API key. Send it in an Authorization header: 'Authorization: Bearer YOUR_KEY'.",
+                code: "missing_api_key")
+        }
+        let secret = Self.bearerSecret(header)
         // The key's SHA-256 serves both the throttle (a presented key, remembered without keeping it) and the lookup.
-        let fingerprint = Organization.keyHash(Self.bearerSecret(header) ?? header)
+        let fingerprint = Organization.keyHash(secret ?? header)
         if let seconds = throttle.refusal(address: address, fingerprint: fingerprint) {
             var response = APIError(
                 .tooManyRequests,
@@ -33,6 +39,9 @@ struct AccessMiddleware: RouterMiddleware {
             return response
         }
         do {
+            guard secret != nil else {
+                throw APIError(.unauthorized, "The Authorization header must be 'Bearer YOUR_KEY'.", code: "invalid_api_key")
+            }
             let response = try await checked(request, context: context, keyHash: fingerprint, next: next)
             throttle.noteSuccess(address: address, fingerprint: fingerprint)
             return response
@@ -60,17 +69,8 @@ struct AccessMiddleware: RouterMiddleware {
 
     /// Authenticates and authorizes the request, then runs the route; `keyHash` is the SHA-256 of the presented key.
     private func checked(
-        _ request: Request, context: Context, keyHash: [UInt8] = [], next: (Request, Context) async throws -> Response
+        _ request: Request, context: Context, keyHash: [UInt8], next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
-            throw APIError(
-                .unauthorized,
-                "You didn't provide an API key. Send it in an Authorization header: 'Authorization: Bearer YOUR_KEY'.",
-                code: "missing_api_key")
-        }
-        guard Self.bearerSecret(header) != nil else {
-            throw APIError(.unauthorized, "The Authorization header must be 'Bearer YOUR_KEY'.", code: "invalid_api_key")
-        }
         let path = context.endpointPath ?? request.uri.path
         guard let requirement = OperationPermissions.requirement(request.method, path) else {
             // Still authenticate first, so that an unknown key learns nothing about the routes.
