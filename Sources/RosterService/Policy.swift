@@ -210,18 +210,8 @@ struct PolicyState {
     /// Every permission `member` holds in `scope` (the decision of `holds(_:_:in:)` for all of them at once).
     func heldPermissions(_ member: Member, in scope: RoleScope) -> Set<String> {
         guard member.user.isActive else { return [] }
-        var held: Set<String> = []
-        func add(_ roleID: Identifier) {
-            guard let role = roles[roleID] else { return }
-            if role.scope == scope {
-                held.formUnion(role.grantedPermissions)
-            } else if case .project = scope, role.isOrganizationOwner {
-                held.formUnion(Permission.projectNames)
-            }
-        }
-        member.roles.forEach(add)
-        for groupID in member.groups { groups[groupID]?.roles.forEach(add) }
-        return held
+        let roleIDs = member.roles + member.groups.flatMap { groups[$0]?.roles ?? [] }
+        return Holdings(roles: roleIDs.compactMap { roles[$0] }).held(in: scope)
     }
 
     /// The roles of `scope` that grant `permission`.
