@@ -109,10 +109,6 @@ extension SQLiteTransaction: GroupStore {
         try await members(ofGroups: [groupID])[groupID] ?? []
     }
 
-    func groups(ofUser userID: Identifier) async throws -> [Group] {
-        try await groups(ofUsers: [userID])[userID] ?? []
-    }
-
     func members(ofGroups groupIDs: [Identifier]) async throws -> [Identifier: [User]] {
         guard !groupIDs.isEmpty else { return [:] }
         let rows = try await query(

@@ -191,7 +191,6 @@ struct GuardedTransaction: StoreTransaction {
         try await base.members(groupID: groupID, page: page)
     }
     func allMembers(groupID: Identifier) async throws -> [User] { try await base.allMembers(groupID: groupID) }
-    func groups(ofUser userID: Identifier) async throws -> [Group] { try await base.groups(ofUser: userID) }
     func members(ofGroups groupIDs: [Identifier]) async throws -> [Identifier: [User]] {
         try await base.members(ofGroups: groupIDs)
     }

@@ -61,8 +61,6 @@ public protocol GroupStore: Sendable {
     func members(groupID: Identifier, page: PageRequest) async throws -> Page<User>
     /// Every member of the group, by user identifier.
     func allMembers(groupID: Identifier) async throws -> [User]
-    /// Every group the user belongs to, by group identifier.
-    func groups(ofUser userID: Identifier) async throws -> [Group]
     /// The members of each of the groups, by user identifier (groups without members are absent).
     func members(ofGroups groupIDs: [Identifier]) async throws -> [Identifier: [User]]
     /// The groups of each of the users, by group identifier (users in no group are absent).

@@ -38,7 +38,7 @@ extension StoreConformance {
             #expect(try await !store.withTransaction { try await $0.addMember(groupID: team.id, userID: ada.id) })
             #expect(try await store.read { try await $0.allMembers(groupID: team.id) }.map(\.id) == [ada.id])
             #expect(try await store.read { try await $0.isMember(groupID: team.id, userID: ada.id) })
-            #expect(try await store.read { try await $0.groups(ofUser: ada.id) }.map(\.id) == [team.id])
+            #expect(try await store.read { try await $0.groups(ofUsers: [ada.id])[ada.id] }?.map(\.id) == [team.id])
         },
         contract("addMember throws notFound for an unknown group or user") { store in
             let (ada, team) = (user("ada"), group("team"))
@@ -86,7 +86,7 @@ extension StoreConformance {
             }
             try await store.withTransaction { try await $0.deleteGroup(id: team.id) }
             try await store.read { tx async throws in
-                #expect(try await tx.groups(ofUser: ada.id).isEmpty)
+                #expect(try await tx.groups(ofUsers: [ada.id])[ada.id, default: []].isEmpty)
                 #expect(try await tx.assignedRole(custom.id, user: ada.id) == nil)
             }
             await expectNotFound { try await store.withTransaction { try await $0.deleteGroup(id: team.id) } }
