@@ -37,25 +37,30 @@ public enum Validation {
     }
 
     /// The first string in `value` (members' names included) that is not acceptable free text, with its path, or
-    /// nil when every string is.
-    public static func firstUnacceptableString(in value: JSON, path: String = "", maximum: Int = maximumTextLength) -> String? {
+    /// nil when every string is. The path is worked out only for the string found.
+    public static func firstUnacceptableString(in value: JSON, maximum: Int = maximumTextLength) -> String? {
+        firstUnacceptableString(in: value, path: "", maximum: maximum)
+    }
+
+    private static func firstUnacceptableString(in value: JSON, path: @autoclosure () -> String, maximum: Int) -> String? {
         switch value {
         case .string(let text):
-            return isText(text, maximum: maximum) ? nil : (path.isEmpty ? "the body" : path)
+            guard !isText(text, maximum: maximum) else { return nil }
+            let found = path()
+            return found.isEmpty ? "the body" : found
         case .array(let elements):
             for (index, element) in elements.enumerated() {
-                if let found = firstUnacceptableString(in: element, path: "\(path)[\(index)]", maximum: maximum) { return found }
+                if let found = firstUnacceptableString(in: element, path: "\(path())[\(index)]", maximum: maximum) { return found }
             }
             return nil
         case .object(let members):
             for (name, member) in members {
-                var memberPath: String { path.isEmpty ? name : "\(path).\(name)" }
-                if !isText(name, maximum: maximum) { return memberPath }
-                if case .string(let text) = member {
-                    if !isText(text, maximum: maximum) { return memberPath }
-                } else if let found = firstUnacceptableString(in: member, path: memberPath, maximum: maximum) {
-                    return found
+                func memberPath() -> String {
+                    let parent = path()
+                    return parent.isEmpty ? name : "\(parent).\(name)"
                 }
+                if !isText(name, maximum: maximum) { return memberPath() }
+                if let found = firstUnacceptableString(in: member, path: memberPath(), maximum: maximum) { return found }
             }
             return nil
         default:
