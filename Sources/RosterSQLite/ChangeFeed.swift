@@ -1,3 +1,6 @@
+import RosterModel
+import RosterStore
+
 /// Writes the change feed (migration 7's `revisions` and `changes`) from triggers on the writer connection, so that
 /// no write path can forget it: the first row a transaction changes in a table the feed covers opens its revision,
 /// and every row it changes in a table the policy follows names its entity. `closeRevision` ends the write's revision
@@ -23,6 +26,18 @@ enum ChangeFeed {
         INSERT INTO main.revisions (committed_at) SELECT unixepoch() WHERE NOT EXISTS (SELECT 1 FROM temp.open_revision);
         INSERT INTO temp.open_revision (revision) SELECT last_insert_rowid() WHERE NOT EXISTS (SELECT 1 FROM temp.open_revision);
         """
+
+    /// The entity a row of `changes` names; nil for a kind the triggers below do not write.
+    static func entity(kind: String, id: Identifier) -> PolicyEntity? {
+        switch kind {
+        case "user": .user(id)
+        case "group": .group(id)
+        case "role": .role(id)
+        case "key": .key(id)
+        case "project": .project(id)
+        default: nil
+        }
+    }
 
     /// A statement naming the entity `kind` whose id is `id` (an expression over NEW or OLD) in the open revision.
     private static func note(_ kind: String, _ id: String) -> String {

@@ -45,8 +45,8 @@ extension SQLiteTransaction: AdminKeyStore {
     func key(secretHash: [UInt8]) async throws -> (key: AdminKey, storedHash: [UInt8])? {
         let rows = try await query(
             "SELECT \(Self.keyColumns), secret_hash FROM admin_keys WHERE secret_hash = ?", [.blob(ByteBuffer(bytes: secretHash))])
-        guard let row = rows.first, var stored = row.column("secret_hash")?.blob else { return nil }
-        return (try Self.adminKey(from: row), stored.readBytes(length: stored.readableBytes) ?? [])
+        guard let row = rows.first else { return nil }
+        return (try Self.adminKey(from: row), try row.bytes("secret_hash"))
     }
 
     func keyCount() async throws -> Int {

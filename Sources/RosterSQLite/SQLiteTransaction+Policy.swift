@@ -18,15 +18,10 @@ extension SQLiteTransaction: PolicyStore {
         guard rows.count <= limit else { return PolicyChanges(revision: latest, entities: nil) }
         var entities: Set<PolicyEntity> = []
         for row in rows {
-            let id = try row.identifier("entity")
-            switch try row.string("kind") {
-            case "user": entities.insert(.user(id))
-            case "group": entities.insert(.group(id))
-            case "role": entities.insert(.role(id))
-            case "key": entities.insert(.key(id))
-            case "project": entities.insert(.project(id))
-            default: throw StoreError.unavailable("the change feed names an unknown kind of entity")
+            guard let entity = ChangeFeed.entity(kind: try row.string("kind"), id: try row.identifier("entity")) else {
+                throw StoreError.unavailable("the change feed names an unknown kind of entity")
             }
+            entities.insert(entity)
         }
         return PolicyChanges(revision: latest, entities: entities)
     }
@@ -76,9 +71,8 @@ extension SQLiteTransaction: PolicyStore {
         try await forEach(selection?.users, "SELECT user_id, group_id FROM group_members", where: "user_id") {
             records.memberships.append((try identifier($0, "user_id"), try identifier($0, "group_id")))
         }
-        try await forEach(selection?.keys, "SELECT \(Self.keyColumns), secret_hash FROM admin_keys", where: "id") { row in
-            guard var stored = row.column("secret_hash")?.blob else { throw StoreError.unavailable("column secret_hash is missing") }
-            records.keys.append((try Self.adminKey(from: row), stored.readBytes(length: stored.readableBytes) ?? []))
+        try await forEach(selection?.keys, "SELECT \(Self.keyColumns), secret_hash FROM admin_keys", where: "id") {
+            records.keys.append((try Self.adminKey(from: $0), try $0.bytes("secret_hash")))
         }
         try await forEach(selection?.projects, "SELECT id FROM projects", where: "id") {
             records.projects.append(try $0.identifier("id"))

@@ -129,4 +129,9 @@ extension Row {
     func bool(_ column: String) throws -> Bool { try int(column) != 0 }
 
     func identifier(_ column: String) throws -> Identifier { Identifier(trusted: try string(column)) }
+
+    func bytes(_ column: String) throws -> [UInt8] {
+        guard var blob = self.column(column)?.blob else { throw StoreError.unavailable("column \(column) is missing") }
+        return blob.readBytes(length: blob.readableBytes) ?? []
+    }
 }
