@@ -5,7 +5,8 @@ import Synchronization
 
 /// Roster's metrics, kept in a Prometheus registry of their own and served at `GET /metrics` in Prometheus' text
 /// format: requests by route template, method and status with their latency, authorization decisions, store
-/// transaction latency, key-use flushes and the policy's revision. Each server (and each test) gets its own registry, so nothing is global.
+/// transaction latency, key-use flushes and the policy's revision. Each server (and each test) gets its own
+/// registry, so nothing is global.
 public final class RosterMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory

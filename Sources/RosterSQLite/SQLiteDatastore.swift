@@ -31,7 +31,7 @@ public final class SQLiteDatastore: Datastore {
     private let writer: ConnectionPool
     private let readers: ConnectionPool
     /// Whether writes share commits; not for `:memory:`, whose one connection also serves reads.
-    private let batchesCommits: Bool
+    private var batchesCommits: Bool { file != nil }
     private let queryPlans: QueryPlanRecorder?
     /// The database file; nil for `:memory:`.
     private let file: String?
@@ -41,7 +41,6 @@ public final class SQLiteDatastore: Datastore {
         self.readers = readers
         self.queryPlans = queryPlans
         self.file = file
-        self.batchesCommits = file != nil
     }
 
     /// Opens (creating if needed) and migrates the database.
@@ -179,7 +178,7 @@ public final class SQLiteDatastore: Datastore {
     }
 
     /// Writes a consistent copy of the whole database to the new file `path` (SQLite's `VACUUM INTO`), from one
-    /// snapshot on a reader connection, so a running server keeps serving and writing meanwhile. The copy is a
+    /// snapshot on a connection of its own, so a running server keeps serving and writing meanwhile. The copy is a
     /// database `open` takes as it is. Throws `conflict` when `path` exists.
     public func backup(to path: String) async throws {
         guard !FileManager.default.fileExists(atPath: path) else {
