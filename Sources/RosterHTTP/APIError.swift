@@ -130,8 +130,11 @@ public struct APIError: Error, Equatable, Sendable {
 extension Response {
     /// A JSON response.
     static func json(_ body: JSON, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.serializedBytes)))
+        json(bytes: body.serializedBytes, status: status)
+    }
+
+    /// A JSON response of bytes a `JSONWriter` wrote.
+    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

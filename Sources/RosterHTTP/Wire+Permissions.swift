@@ -1,62 +1,106 @@
 import RosterModel
 
 /// Roster's own shapes for effective permissions (not in OpenAI's reference; Roster's OpenAPI document has them).
+/// Written straight to bytes (`JSONWriter`): a permission check is answered on every gateway-style call, and its
+/// sources are many small objects.
 extension Wire {
-    /// `PermissionGrant`: one permission a user holds, where, and every chain that grants it.
-    static func permissionGrant(_ grant: PermissionGrant) -> JSON {
-        .object([
-            ("object", "organization.user.permission"), ("permission", .string(grant.permission)),
-            ("scope", scope(grant.scope)), ("project_id", .optional(grant.scope.projectID?.rawValue)),
-            ("sources", .array(grant.sources.map(permissionSource))),
-        ])
+    /// `PermissionList`: every permission a user holds (`grants`), for `GET …/users/{user_id}/permissions`.
+    static func permissionList(userID: Identifier, projectID: Identifier?, _ grants: [PermissionGrant]) -> [UInt8] {
+        var writer = JSONWriter(capacity: 4096)
+        writer.object { list in
+            list.key("object"); list.string("list")
+            list.key("user_id"); list.string(userID.rawValue)
+            list.key("project_id"); list.string(projectID?.rawValue)
+            list.key("data"); list.array(grants) { $0.permissionGrant($1) }
+        }
+        return writer.bytes
     }
 
     /// `PermissionCheck`: whether a user holds a permission, why, and when not, the closest roles that would grant it.
-    static func permissionCheck(_ check: PermissionCheck) -> JSON {
-        .object([
-            ("object", "permission_check"), ("user_id", .string(check.userID.rawValue)),
-            ("permission", .string(check.permission)), ("project_id", .optional(check.projectID?.rawValue)),
-            ("allowed", .bool(check.allowed)), ("sources", .array(check.sources.map(permissionSource))),
-            ("closest_roles", .array(check.closestRoles.map(role))), ("reason", .optional(check.reason)),
-        ])
+    static func permissionCheck(_ check: PermissionCheck) -> [UInt8] {
+        var writer = JSONWriter(capacity: 1024 + 512 * check.sources.count)
+        writer.object { body in
+            body.key("object"); body.string("permission_check")
+            body.key("user_id"); body.string(check.userID.rawValue)
+            body.key("permission"); body.string(check.permission)
+            body.key("project_id"); body.string(check.projectID?.rawValue)
+            body.key("allowed"); body.bool(check.allowed)
+            body.key("sources"); body.array(check.sources) { $0.permissionSource($1) }
+            body.key("closest_roles"); body.array(check.closestRoles) { $0.value(Wire.role($1)) }
+            body.key("reason"); body.string(check.reason)
+        }
+        return writer.bytes
+    }
+}
+
+extension JSONWriter {
+    /// `PermissionGrant`: one permission a user holds, where, and every chain that grants it.
+    fileprivate mutating func permissionGrant(_ grant: PermissionGrant) {
+        object { body in
+            body.key("object"); body.string("organization.user.permission")
+            body.key("permission"); body.string(grant.permission)
+            body.key("scope"); body.scope(grant.scope)
+            body.key("project_id"); body.string(grant.scope.projectID?.rawValue)
+            body.key("sources"); body.array(grant.sources) { $0.permissionSource($1) }
+        }
     }
 
     /// `PermissionSource`: one chain — the role, the group it comes through (null when assigned to the user itself),
     /// and where the role applies — with the same chain in words.
-    static func permissionSource(_ source: PermissionSource) -> JSON {
-        let group: JSON = source.group.map { .object([("id", .string($0.id.rawValue)), ("name", .string($0.name))]) } ?? .null
-        return .object([
-            (
-                "role",
-                .object([
-                    ("id", .string(source.role.id.rawValue)), ("name", .string(source.role.name)),
-                    ("resource_type", .string(source.role.resourceType)), ("predefined_role", .bool(source.role.isPredefined)),
-                ])
-            ),
-            ("principal_type", source.group == nil ? "user" : "group"), ("group", group),
-            ("scope", scope(source.scope)), ("project_id", .optional(source.scope.projectID?.rawValue)),
-            ("organization_owner", .bool(source.isOrganizationOwnership)), ("description", .string(describe(source))),
-        ])
+    fileprivate mutating func permissionSource(_ source: PermissionSource) {
+        object { body in
+            body.key("role")
+            body.object { role in
+                role.key("id"); role.string(source.role.id.rawValue)
+                role.key("name"); role.string(source.role.name)
+                role.key("resource_type"); role.string(source.role.resourceType)
+                role.key("predefined_role"); role.bool(source.role.isPredefined)
+            }
+            body.key("principal_type"); body.string(source.group == nil ? "user" : "group")
+            body.key("group")
+            if let group = source.group {
+                body.object { body in
+                    body.key("id"); body.string(group.id.rawValue)
+                    body.key("name"); body.string(group.name)
+                }
+            } else {
+                body.null()
+            }
+            body.key("scope"); body.scope(source.scope)
+            body.key("project_id"); body.string(source.scope.projectID?.rawValue)
+            body.key("organization_owner"); body.bool(source.isOrganizationOwnership)
+            body.key("description"); body.describe(source)
+        }
     }
 
-    private static func scope(_ scope: RoleScope) -> JSON {
-        scope.projectID == nil ? "organization" : "project"
+    private mutating func scope(_ scope: RoleScope) {
+        string(scope.projectID == nil ? "organization" : "project")
     }
 
     /// "role 'Support Lead' through group 'Support' (group_…), in project 'proj_…'".
-    private static func describe(_ source: PermissionSource) -> String {
-        var words = "role '\(source.role.name)'"
-        if let group = source.group {
-            words += " through group '\(group.name)' (\(group.id.rawValue))"
-        } else {
-            words += " assigned directly"
+    private mutating func describe(_ source: PermissionSource) {
+        string { words in
+            words.stringContent("role '")
+            words.stringContent(source.role.name)
+            if let group = source.group {
+                words.stringContent("' through group '")
+                words.stringContent(group.name)
+                words.stringContent("' (")
+                words.stringContent(group.id.rawValue)
+                words.stringContent(")")
+            } else {
+                words.stringContent("' assigned directly")
+            }
+            if let projectID = source.scope.projectID {
+                words.stringContent(", in project '")
+                words.stringContent(projectID.rawValue)
+                words.stringContent("'")
+            } else {
+                words.stringContent(", in the organization")
+            }
+            if source.isOrganizationOwnership {
+                words.stringContent("; organization owners hold every project permission in every project")
+            }
         }
-        if let projectID = source.scope.projectID {
-            words += ", in project '\(projectID.rawValue)'"
-        } else {
-            words += ", in the organization"
-        }
-        if source.isOrganizationOwnership { words += "; organization owners hold every project permission in every project" }
-        return words
     }
 }

@@ -26,6 +26,34 @@ import Testing
         #expect(json.serializedBytes == Array(json.serialized.utf8))
     }
 
+    @Test("a character needing an escape is escaped at every position of strings of every length, eight-byte runs included")
+    func escapesAtEveryPosition() throws {
+        // Each special character, and the bytes it is written as.
+        let written: [String: String] = ["\"": #"\""#, "\\": #"\\"#, "\n": #"\n"#, "\u{01}": #"\u0001"#, "\u{1F}": #"\u001f"#, "é": "é"]
+        for (special, escaped) in written {
+            for length in 0...24 {
+                for position in 0...length {
+                    let text = String(repeating: "a", count: position) + special + String(repeating: "a", count: length - position)
+                    let expected = "\"" + String(repeating: "a", count: position) + escaped + String(repeating: "a", count: length - position) + "\""
+                    #expect(JSON.string(text).serialized == expected)
+                }
+            }
+        }
+    }
+
+    @Test("the writer separates members and elements, and writes what the tree would")
+    func writerMatchesTree() {
+        var writer = JSONWriter(capacity: 1)
+        writer.object { body in
+            body.key("a"); body.array([1, 2]) { $0.int($1) }
+            body.key("b"); body.object { _ in }
+            body.key("c"); body.string(nil)
+            body.key("d"); body.string { $0.stringContent("x\""); $0.stringContent("y") }
+            body.escapedKey("e\"f"); body.value(.array([.object([]), .array([]), .double(.infinity), .bool(false)]))
+        }
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"a":[1,2],"b":{},"c":null,"d":"x\"y","e\"f":[{},[],null,false]}"#)
+    }
+
     @Test("text that is not JSON is refused with where it went wrong")
     func invalid() {
         for text in ["{", "[1,]", #"{"a" 1}"#, "tru", "01x", #""\ud800""#, "1 2", "{\"a\":1,}", "\"\u{01}\""] {
