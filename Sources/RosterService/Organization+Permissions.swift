@@ -143,9 +143,13 @@ extension Organization {
     static func grants(
         of member: PolicyState.Member, in projectID: Identifier?, _ state: borrowing PolicyState, only: String? = nil
     ) -> [PermissionGrant] {
-        let user = member.user
-        guard user.isActive else { return [] }
-        let organizationRoles = state.assignedRoles(of: member, in: .organization)
+        guard member.user.isActive else { return [] }
+        // With `only`, the roles that cannot grant it are left out before their sources are gathered.
+        func mayGrant(_ role: Role) -> Bool {
+            guard let only else { return true }
+            return role.grantedPermissions.contains(only) || (projectID != nil && role.isOrganizationOwner)
+        }
+        let organizationRoles = state.assignedRoles(of: member, in: .organization, where: mayGrant)
         func sources(_ assigned: AssignedRole, ownership: Bool = false) -> [PermissionSource] {
             assigned.sources.map { principal in
                 guard case .group(let groupID) = principal else {
@@ -155,31 +159,35 @@ extension Organization {
                 return PermissionSource(role: assigned.role, group: group, isOrganizationOwnership: ownership)
             }
         }
+        // The permissions held in one scope, in the catalogue's order, each with its sources.
+        func grants(in scope: RoleScope, catalogue: [Permission.Entry], _ held: [String: [PermissionSource]]) -> [PermissionGrant] {
+            if let only {
+                return held[only].map { [PermissionGrant(permission: only, scope: scope, sources: $0)] } ?? []
+            }
+            return catalogue.compactMap { entry in held[entry.name].map { PermissionGrant(permission: entry.name, scope: scope, sources: $0) } }
+        }
         var held: [String: [PermissionSource]] = [:]
         for assigned in organizationRoles {
             for permission in assigned.role.grantedPermissions where only == nil || permission == only {
                 held[permission, default: []] += sources(assigned)
             }
         }
-        var grants = Permission.organization.compactMap { entry in
-            held[entry.name].map { PermissionGrant(permission: entry.name, scope: .organization, sources: $0) }
-        }
-        guard let projectID else { return grants }
+        var result = grants(in: .organization, catalogue: Permission.organization, held)
+        guard let projectID else { return result }
         held = [:]
+        let ownersHold = only.map { Permission.projectNames.contains($0) ? [$0] : [] } ?? Array(Permission.projectNames)
         for assigned in organizationRoles where assigned.role.isOrganizationOwner {
-            for permission in Permission.projectNames where only == nil || permission == only {
+            for permission in ownersHold {
                 held[permission, default: []] += sources(assigned, ownership: true)
             }
         }
-        for assigned in state.assignedRoles(of: member, in: .project(projectID)) {
+        for assigned in state.assignedRoles(of: member, in: .project(projectID), where: mayGrant) {
             for permission in assigned.role.grantedPermissions where only == nil || permission == only {
                 held[permission, default: []] += sources(assigned)
             }
         }
-        grants += Permission.project.compactMap { entry in
-            held[entry.name].map { PermissionGrant(permission: entry.name, scope: .project(projectID), sources: $0) }
-        }
-        return grants
+        result += grants(in: .project(projectID), catalogue: Permission.project, held)
+        return result
     }
 
     /// Up to five roles of the denied permission's scope that grant it, closest first: the fewest permissions the user

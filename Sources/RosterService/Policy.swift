@@ -171,20 +171,22 @@ struct PolicyState {
         }
     }
 
-    /// The roles `member` holds in `scope`, by identifier, each with its sources: the user itself first, then its
-    /// groups by identifier.
-    func assignedRoles(of member: Member, in scope: RoleScope) -> [AssignedRole] {
-        var sources: [Identifier: [Principal]] = [:]
-        for roleID in member.roles where roles[roleID]?.scope == scope {
-            sources[roleID, default: []].append(.user(member.user.id))
-        }
-        for groupID in member.groups {
-            for roleID in groups[groupID]?.roles ?? [] where roles[roleID]?.scope == scope {
-                sources[roleID, default: []].append(.group(groupID))
+    /// The roles `member` holds in `scope` (those `included` accepts), by identifier, each with its sources: the user
+    /// itself first, then its groups by identifier.
+    func assignedRoles(of member: Member, in scope: RoleScope, where included: (Role) -> Bool = { _ in true }) -> [AssignedRole] {
+        var sources: [Identifier: (role: Role, principals: [Principal])] = [:]
+        func add(_ roleID: Identifier, _ principal: Principal) {
+            if let index = sources.index(forKey: roleID) {
+                sources.values[index].principals.append(principal)
+            } else if let role = roles[roleID], role.scope == scope, included(role) {
+                sources[roleID] = (role, [principal])
             }
         }
-        return sources.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { roleID in
-            guard let role = roles[roleID], let principals = sources[roleID] else { return nil }
+        for roleID in member.roles { add(roleID, .user(member.user.id)) }
+        for groupID in member.groups {
+            for roleID in groups[groupID]?.roles ?? [] { add(roleID, .group(groupID)) }
+        }
+        return sources.values.sorted { $0.role.id.rawValue < $1.role.id.rawValue }.map { role, principals in
             let ordered = principals.sorted { ($0.type == "user" ? 0 : 1, $0.id.rawValue) < ($1.type == "user" ? 0 : 1, $1.id.rawValue) }
             return AssignedRole(role: role, sources: ordered)
         }
