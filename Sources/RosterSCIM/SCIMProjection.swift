@@ -100,18 +100,25 @@ public enum SCIMProjection {
             }
             guard attribute.type == .complex else { return (name, value) }
 
+            func keeps(_ subName: String, _ subValue: JSON) -> Bool {
+                guard let sub = attribute.subAttribute(subName) else { return keepSubs == nil }
+                if sub.returned == .never { return false }
+                if sub.returned == .always { return true }
+                if let keepSubs { return keepSubs.contains(subName.lowercased()) }
+                return sub.returned != .request && (dropSubs.isEmpty || !dropSubs.contains(subName.lowercased()))
+            }
+            // An element whose sub-attributes are all kept is returned as it is, without a copy: the usual case.
+            func keptWhole(_ element: JSON) -> Bool {
+                guard let members = element.objectValue else { return true }
+                return !members.isEmpty && members.allSatisfy(keeps)
+            }
             func project(_ element: JSON) -> JSON? {
-                guard let members = element.objectValue else { return element }
-                let kept = members.filter { subName, _ in
-                    guard let sub = attribute.subAttribute(subName) else { return keepSubs == nil }
-                    if sub.returned == .never { return false }
-                    if sub.returned == .always { return true }
-                    if let keepSubs { return keepSubs.contains(subName.lowercased()) }
-                    return sub.returned != .request && (dropSubs.isEmpty || !dropSubs.contains(subName.lowercased()))
-                }
+                guard !keptWhole(element), let members = element.objectValue else { return element }
+                let kept = members.filter(keeps)
                 return kept.isEmpty ? nil : .object(kept)
             }
             if let elements = value.arrayValue {
+                if elements.allSatisfy(keptWhole) { return (name, value) }
                 let kept = elements.compactMap(project)
                 return kept.isEmpty && !elements.isEmpty ? nil : (name, .array(kept))
             }

@@ -16,7 +16,8 @@ public struct SCIMSchema: Sendable {
 
     /// The attribute named `name`, compared case-insensitively.
     public func attribute(_ name: String) -> SCIMAttribute? {
-        attributes.first { $0.name.equalsIgnoringCase(name) }
+        // Names mostly come as defined (Roster renders them so): an exact match is tried first, being cheaper.
+        attributes.first { $0.name == name } ?? attributes.first { $0.name.equalsIgnoringCase(name) }
     }
 }
 
@@ -76,7 +77,7 @@ public final class SCIMAttribute: Sendable {
 
     /// The sub-attribute named `name`, compared case-insensitively.
     public func subAttribute(_ name: String) -> SCIMAttribute? {
-        subAttributes.first { $0.name.equalsIgnoringCase(name) }
+        subAttributes.first { $0.name == name } ?? subAttributes.first { $0.name.equalsIgnoringCase(name) }
     }
 }
 
@@ -110,9 +111,9 @@ public struct SCIMResourceType: Sendable {
             }
             return nil
         }
-        return schema.attribute(name).map { ($0, nil) } ?? SCIMResourceType.common.first {
-            $0.name.equalsIgnoringCase(name)
-        }.map { ($0, nil) }
+        return schema.attribute(name).map { ($0, nil) }
+            ?? (SCIMResourceType.common.first { $0.name == name } ?? SCIMResourceType.common.first { $0.name.equalsIgnoringCase(name) })
+            .map { ($0, nil) }
     }
 
     /// The extension schema with this URN, if the resource type has it.
