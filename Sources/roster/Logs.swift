@@ -23,24 +23,20 @@ struct LogOptions: ParsableArguments {
     func start() throws {
         let level = try logLevel ?? Environment.choice("ROSTER_LOG_LEVEL", Logger.Level.self) ?? .info
         let format = try logFormat ?? Environment.choice("ROSTER_LOG_FORMAT", Format.self) ?? .text
-        LoggingSystem.bootstrap { label in
-            var handler: any LogHandler =
-                switch format {
-                case .text: StreamLogHandler.standardError(label: label)
-                case .json: JSONLogHandler(label: label)
-                }
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, logLevel: level) }
     }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-/// Writes each event as one JSON object on a line of standard error, for log collectors.
-struct JSONLogHandler: LogHandler {
+/// Writes each event as one line of standard error: text, or one JSON object for log collectors.
+///
+/// Metadata is only rendered when an event is logged: a request sets some on every logger it makes, and most
+/// requests log nothing (StreamLogHandler renders it on every set).
+struct LineLogHandler: LogHandler {
     let label: String
-    var logLevel: Logger.Level = .info
+    let format: LogOptions.Format
+    var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -55,14 +51,21 @@ struct JSONLogHandler: LogHandler {
         level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String,
         function: String, line: UInt
     ) {
-        var fields: [(String, JSON)] = [
-            ("time", .string(Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date()))),
-            ("level", .string(level.rawValue)), ("label", .string(label)), ("message", .string(message.description)),
-        ]
-        for (key, value) in metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
-            fields.append((key, .string(value.description)))
+        let time = Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
+        let fields = metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key })
+        let text: String
+        switch format {
+        case .text:
+            let rendered = fields.map { " \($0.key)=\($0.value)" }.joined()
+            text = "\(time) \(level) \(label) :\(rendered) [\(source)] \(message)\n"
+        case .json:
+            var members: [(String, JSON)] = [
+                ("time", .string(time)), ("level", .string(level.rawValue)), ("label", .string(label)),
+                ("message", .string(message.description)),
+            ]
+            members += fields.map { ($0.key, .string($0.value.description)) }
+            text = JSON.object(members).serialized + "\n"
         }
-        let text = JSON.object(fields).serialized + "\n"
         Self.output.withLock { _ in FileHandle.standardError.write(Data(text.utf8)) }
     }
 }
