@@ -74,7 +74,10 @@ def ensure_wrk() -> str:
     if found:
         return found
     print("installing wrk from Debian's packages")
-    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
+    if subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], stdout=subprocess.DEVNULL).returncode != 0:
+        # A fresh machine may not have the package lists yet.
+        subprocess.run(["apt-get", "update", "-q"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
     return shutil.which("wrk") or "wrk"
 
 
