@@ -145,9 +145,10 @@ extension Organization {
     ) -> [PermissionGrant] {
         guard member.user.isActive else { return [] }
         // With `only`, the roles that cannot grant it are left out before their sources are gathered.
-        func mayGrant(_ role: Role) -> Bool {
-            guard let only else { return true }
-            return role.grantedPermissions.contains(only) || (projectID != nil && role.isOrganizationOwner)
+        let onlyBit = only.map { PermissionSet.bit($0) ?? 0 }
+        func mayGrant(_ role: PolicyRole) -> Bool {
+            guard let onlyBit else { return true }
+            return role.granted.contains(bit: onlyBit) || (projectID != nil && role.isOrganizationOwner)
         }
         let organizationRoles = state.assignedRoles(of: member, in: .organization, where: mayGrant)
         func sources(_ assigned: AssignedRole, ownership: Bool = false) -> [PermissionSource] {
@@ -192,14 +193,12 @@ extension Organization {
 
     /// Up to five roles of the denied permission's scope that grant it, closest first: the fewest permissions the user
     /// does not hold there already (`held`), then the fewest permissions, then by name.
-    static func closestRoles(granting denied: PermissionCheck, held: Set<String>, in state: borrowing PolicyState) -> [Role] {
+    static func closestRoles(granting denied: PermissionCheck, held: PermissionSet, in state: borrowing PolicyState) -> [Role] {
         let scope = denied.projectID.map(RoleScope.project) ?? .organization
-        let candidates = state.roles(in: scope, granting: denied.permission)
-        let ranked = candidates.map { role in
-            (role: role, distance: (role.grantedPermissions.filter { !held.contains($0) }.count, role.grantedPermissions.count,
-                                   role.name.lowercased(), role.id.rawValue))
+        let ranked = state.roles(in: scope, granting: denied.permission).map { entry in
+            (entry: entry, distance: (entry.granted.countMissing(from: held), entry.granted.count, entry.sortName, entry.role.id.rawValue))
         }
-        return Array(ranked.sorted { $0.distance < $1.distance }.prefix(5).map(\.role))
+        return ranked.sorted { $0.distance < $1.distance }.prefix(5).map(\.entry.role)
     }
 
     // MARK: Guardrails

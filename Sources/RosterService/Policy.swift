@@ -127,9 +127,9 @@ struct PolicyState {
     private(set) var revision = 0
     private(set) var users: [Identifier: Member] = [:]
     private(set) var groups: [Identifier: Team] = [:]
-    private(set) var roles: [Identifier: Role] = [:]
+    private(set) var roles: [Identifier: PolicyRole] = [:]
     /// `roles` by scope and by the permissions they grant, for the closest roles of a denied check.
-    private var rolesGranting: [RoleScope: [String: [Role]]] = [:]
+    private var rolesGranting: [RoleScope: [String: [PolicyRole]]] = [:]
     private(set) var projects: Set<Identifier> = []
     /// Keys by the SHA-256 of their secret.
     private(set) var keys: [[UInt8]: AdminKey] = [:]
@@ -160,7 +160,7 @@ struct PolicyState {
     private mutating func insert(_ records: PolicyRecords) {
         for group in records.groups { groups[group.id] = Team(group: group) }
         for (groupID, roleID) in records.groupRoles { groups[groupID]?.roles.append(roleID) }
-        for role in records.roles { roles[role.id] = role }
+        for role in records.roles { roles[role.id] = PolicyRole(role) }
         for user in records.users { users[user.id] = Member(user: user) }
         for (userID, roleID) in records.userRoles { users[userID]?.roles.append(roleID) }
         for (userID, groupID) in records.memberships { users[userID]?.groups.append(groupID) }
@@ -173,13 +173,13 @@ struct PolicyState {
 
     /// The roles `member` holds in `scope` (those `included` accepts), by identifier, each with its sources: the user
     /// itself first, then its groups by identifier.
-    func assignedRoles(of member: Member, in scope: RoleScope, where included: (Role) -> Bool = { _ in true }) -> [AssignedRole] {
+    func assignedRoles(of member: Member, in scope: RoleScope, where included: (PolicyRole) -> Bool = { _ in true }) -> [AssignedRole] {
         var sources: [Identifier: (role: Role, principals: [Principal])] = [:]
         func add(_ roleID: Identifier, _ principal: Principal) {
             if let index = sources.index(forKey: roleID) {
                 sources.values[index].principals.append(principal)
-            } else if let role = roles[roleID], role.scope == scope, included(role) {
-                sources[roleID] = (role, [principal])
+            } else if let entry = roles[roleID], entry.scope == scope, included(entry) {
+                sources[roleID] = (entry.role, [principal])
             }
         }
         for roleID in member.roles { add(roleID, .user(member.user.id)) }
@@ -195,38 +195,69 @@ struct PolicyState {
     /// Whether `member` holds `permission`: an organization permission in the organization, a project permission in
     /// project `projectID`. The decision `Organization.grants(of:in:_:)` explains, without building the explanation.
     func holds(_ member: Member, _ permission: String, in projectID: Identifier?) -> Bool {
-        guard member.user.isActive else { return false }
-        let isProjectPermission = Permission.projectNames.contains(permission)
-        if isProjectPermission, projectID == nil { return false }
-        let scope = isProjectPermission ? projectID.map(RoleScope.project) ?? .organization : .organization
-        func grants(_ roleID: Identifier) -> Bool {
-            guard let role = roles[roleID] else { return false }
-            if role.scope == scope { return role.grantedPermissions.contains(permission) }
-            // The organization's owner holds every project permission in every project.
-            return isProjectPermission && role.isOrganizationOwner
+        guard member.user.isActive, let bit = PermissionSet.bit(permission) else { return false }
+        let scope: RoleScope
+        if PermissionSet.everyProjectPermission.contains(bit: bit) {
+            guard let projectID else { return false }
+            scope = .project(projectID)
+        } else {
+            scope = .organization
         }
+        func grants(_ roleID: Identifier) -> Bool { roles[roleID]?.grants(in: scope).contains(bit: bit) ?? false }
         if member.roles.contains(where: grants) { return true }
         return member.groups.contains { groups[$0]?.roles.contains(where: grants) ?? false }
     }
 
     /// Every permission `member` holds in `scope` (the decision of `holds(_:_:in:)` for all of them at once).
-    func heldPermissions(_ member: Member, in scope: RoleScope) -> Set<String> {
-        guard member.user.isActive else { return [] }
-        let roleIDs = member.roles + member.groups.flatMap { groups[$0]?.roles ?? [] }
-        return Holdings(roles: roleIDs.compactMap { roles[$0] }).held(in: scope)
+    func heldPermissions(_ member: Member, in scope: RoleScope) -> PermissionSet {
+        var held = PermissionSet()
+        guard member.user.isActive else { return held }
+        for roleID in member.roles { roles[roleID].map { held.formUnion($0.grants(in: scope)) } }
+        for groupID in member.groups {
+            for roleID in groups[groupID]?.roles ?? [] { roles[roleID].map { held.formUnion($0.grants(in: scope)) } }
+        }
+        return held
     }
 
     /// The roles of `scope` that grant `permission`.
-    func roles(in scope: RoleScope, granting permission: String) -> [Role] {
+    func roles(in scope: RoleScope, granting permission: String) -> [PolicyRole] {
         rolesGranting[scope]?[permission] ?? []
     }
 
     /// Indexes the roles by scope and permission; run whenever roles change (rarely: they are few and seldom edited).
     private mutating func indexRoles() {
-        var index: [RoleScope: [String: [Role]]] = [:]
-        for role in roles.values {
-            for permission in role.grantedPermissions { index[role.scope, default: [:]][permission, default: []].append(role) }
+        var index: [RoleScope: [String: [PolicyRole]]] = [:]
+        for entry in roles.values {
+            for permission in entry.role.grantedPermissions { index[entry.scope, default: [:]][permission, default: []].append(entry) }
         }
         rolesGranting = index
+    }
+}
+
+/// A role as the policy holds it, with what decisions ask of it worked out once: a reference, so that a decision
+/// reading it copies nothing.
+final class PolicyRole: Sendable {
+    let role: Role
+    let scope: RoleScope
+    /// `role.grantedPermissions`.
+    let granted: PermissionSet
+    let isOrganizationOwner: Bool
+    /// The name lower-cased: how the closest roles are ordered.
+    let sortName: String
+
+    init(_ role: Role) {
+        self.role = role
+        scope = role.scope
+        granted = PermissionSet(role.grantedPermissions)
+        isOrganizationOwner = role.isOrganizationOwner
+        sortName = role.name.lowercased()
+    }
+
+    /// What the role grants in `scope`: its permissions in its own scope, and for the organization's `owner` every
+    /// project permission in every project.
+    func grants(in scope: RoleScope) -> PermissionSet {
+        if scope == self.scope { return granted }
+        if case .project = scope, isOrganizationOwner { return .everyProjectPermission }
+        return PermissionSet()
     }
 }
