@@ -1,22 +1,40 @@
 /// One way a user holds a permission: a role, assigned to the user directly or to one of its groups, applying in a
 /// scope.
 public struct PermissionSource: Hashable, Sendable {
-    /// The role that grants the permission.
-    public var role: Role
+    /// The role that grants the permission, as an explanation names it.
+    public var role: Summary
     /// The group the user holds the role through; nil when the role is assigned to the user itself.
     public var group: Group?
     /// True for a project permission held because `role` is the organization's `owner`, which holds every project
     /// permission in every project.
     public var isOrganizationOwnership: Bool
 
-    public init(role: Role, group: Group?, isOrganizationOwnership: Bool = false) {
+    public init(role: Summary, group: Group?, isOrganizationOwnership: Bool = false) {
         self.role = role
         self.group = group
         self.isOrganizationOwnership = isOrganizationOwnership
     }
 
     /// Where the role applies: the organization, or its project.
-    public var scope: RoleScope { role.scope }
+    public var scope: RoleScope { role.projectID.map(RoleScope.project) ?? .organization }
+
+    /// What an explanation shows of a role: less to copy than the whole `Role`, for the many sources a check may list.
+    public struct Summary: Hashable, Sendable {
+        public var id: Identifier
+        public var name: String
+        public var resourceType: String
+        public var isPredefined: Bool
+        /// The project a project role belongs to; nil for organization roles.
+        public var projectID: Identifier?
+
+        public init(_ role: Role) {
+            id = role.id
+            name = role.name
+            resourceType = role.resourceType
+            isPredefined = role.isPredefined
+            projectID = role.projectID
+        }
+    }
 }
 
 /// A permission a user holds, with every way it holds it.

@@ -152,12 +152,13 @@ extension Organization {
         }
         let organizationRoles = state.assignedRoles(of: member, in: .organization, where: mayGrant)
         func sources(_ assigned: AssignedRole, ownership: Bool = false) -> [PermissionSource] {
-            assigned.sources.map { principal in
+            let role = PermissionSource.Summary(assigned.role)
+            return assigned.sources.map { principal in
                 guard case .group(let groupID) = principal else {
-                    return PermissionSource(role: assigned.role, group: nil, isOrganizationOwnership: ownership)
+                    return PermissionSource(role: role, group: nil, isOrganizationOwnership: ownership)
                 }
                 let group = state.groups[groupID]?.group ?? Group(id: groupID, name: groupID.rawValue, createdAt: 0)
-                return PermissionSource(role: assigned.role, group: group, isOrganizationOwnership: ownership)
+                return PermissionSource(role: role, group: group, isOrganizationOwnership: ownership)
             }
         }
         // The permissions held in one scope, in the catalogue's order, each with its sources.
