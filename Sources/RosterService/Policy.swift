@@ -192,6 +192,17 @@ struct PolicyState {
         }
     }
 
+    /// The groups of each of `userIDs` that has any, by group identifier: what the store's `groups(ofUsers:)` answers
+    /// at this revision.
+    func groups(ofUsers userIDs: [Identifier]) -> [Identifier: [Group]] {
+        var result: [Identifier: [Group]] = [:]
+        for userID in userIDs {
+            guard let member = users[userID], !member.groups.isEmpty else { continue }
+            result[userID] = member.groups.sorted { $0.rawValue < $1.rawValue }.compactMap { groups[$0]?.group }
+        }
+        return result
+    }
+
     /// Whether `member` holds `permission`: an organization permission in the organization, a project permission in
     /// project `projectID`. The decision `Organization.grants(of:in:_:)` explains, without building the explanation.
     func holds(_ member: Member, _ permission: String, in projectID: Identifier?) -> Bool {

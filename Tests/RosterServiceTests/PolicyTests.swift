@@ -172,6 +172,28 @@ struct PolicyTests {
         }
     }
 
+    @Test("a SCIM user's groups are the database's, from the policy when it is current and read when it is behind")
+    func scimGroupsFollowTheDatabase() async throws {
+        try await Self.withTwoInstances { first, second, _, _ in
+            let request = SCIMRequest(baseURL: "http://localhost/scim/v2")
+            let user = try await first.users(emails: nil, page: PageRequest(limit: 100)).items[3]
+            func groupNames(_ organization: Organization) async throws -> [String] {
+                let resource = try await organization.scimUser(id: user.id.rawValue, request)
+                return (resource.json[member: "groups"]?.arrayValue ?? []).compactMap { $0[member: "display"]?.stringValue }
+            }
+            let before = try await groupNames(first)
+            let group = try await first.createGroup(name: "Zeta Newcomers")
+            try await first.addMember(groupID: group.id, userID: user.id)
+            // The first instance caught up with its own write; the second has not looked yet, and still reads it.
+            #expect(try await groupNames(first) == before + ["Zeta Newcomers"])
+            let behind = second.policy.revision
+            #expect(try await groupNames(second) == before + ["Zeta Newcomers"])
+            #expect(second.policy.revision == behind)
+            try await second.catchUpPolicy()
+            #expect(try await groupNames(second) == before + ["Zeta Newcomers"])
+        }
+    }
+
     @Test("requests are decided as the permission check explains: every user, permission and scope agree")
     func decisionsAgreeWithTheirExplanation() async throws {
         try await Fixture.with { world in

@@ -23,7 +23,9 @@ extension Organization {
     }
 
     public func scimUser(id: String, _ request: SCIMRequest) async throws -> SCIMResource {
-        try await store.read { tx in try await Self.scimUserResource(try Self.scimID(id, .user), request, in: tx) }
+        try await store.read { tx in
+            try await Self.scimUserResource(try Self.scimID(id, .user), request, in: tx, groupsFrom: policy)
+        }
     }
 
     /// Replaces the user's attributes with the body's (PUT).
@@ -76,7 +78,8 @@ extension Organization {
                 let total = try await tx.userCount()
                 let users = query.count == 0 ? [] : try await tx.users(offset: query.startIndex - 1, limit: query.count)
                 return SCIMList(
-                    resources: try await Self.scimUserResources(users, request, in: tx).map(\.json), totalResults: total,
+                    resources: try await Self.scimUserResources(users, request, in: tx, groupsFrom: policy).map(\.json),
+                    totalResults: total,
                     startIndex: query.startIndex)
             }
             let candidates: [User]
@@ -92,7 +95,7 @@ extension Organization {
             }
             var matches: [JSON] = []
             for chunk in candidates.chunked(into: 500) {
-                matches += try await Self.scimUserResources(chunk, request, in: tx, forFilter: filter).map(\.json)
+                matches += try await Self.scimUserResources(chunk, request, in: tx, groupsFrom: policy, forFilter: filter).map(\.json)
             }
             return SCIMList(
                 resources: Array(matches.dropFirst(query.startIndex - 1).prefix(query.count)), totalResults: matches.count,
@@ -159,22 +162,26 @@ extension Organization {
         }
     }
 
-    static func scimUserResource(_ id: Identifier, _ request: SCIMRequest, in tx: any StoreTransaction) async throws -> SCIMResource {
+    static func scimUserResource(
+        _ id: Identifier, _ request: SCIMRequest, in tx: any StoreTransaction, groupsFrom policy: Policy? = nil
+    ) async throws -> SCIMResource {
         let user = try await scimExistingUser(id, in: tx)
-        guard let resource = try await scimUserResources([user], request, in: tx).first else {
+        guard let resource = try await scimUserResources([user], request, in: tx, groupsFrom: policy).first else {
             throw SCIMError.notFound("No User has id '\(id)'.")
         }
         return resource
     }
 
     /// The SCIM representations of `users` (only those matching `filter`, when given), reading their attributes
-    /// and groups in two queries.
+    /// and groups in two queries. In a read transaction, `policy` may give the groups instead (see
+    /// `groups(ofUsers:in:from:)`); a write transaction must not pass it, since the policy does not hold its writes.
     static func scimUserResources(
-        _ users: [User], _ request: SCIMRequest, in tx: any StoreTransaction, forFilter filter: SCIMFilter? = nil
+        _ users: [User], _ request: SCIMRequest, in tx: any StoreTransaction, groupsFrom policy: Policy? = nil,
+        forFilter filter: SCIMFilter? = nil
     ) async throws -> [SCIMResource] {
         let ids = users.map(\.id)
         let attributes = try await tx.scimAttributes(ofUsers: ids)
-        let groups = try await tx.groups(ofUsers: ids)
+        let groups = try await Self.groups(ofUsers: ids, in: tx, from: policy)
         return users.compactMap { user in
             let rendered = SCIMUserFields.render(user, attributes: attributes[user.id], groups: groups[user.id] ?? [], baseURL: request.baseURL)
             if let filter, !filter.matches(rendered, type: SCIMResourceTypes.user) { return nil }
@@ -182,6 +189,22 @@ extension Organization {
                 json: SCIMUserFields.response(rendered, attributes: attributes[user.id]),
                 version: user.version)
         }
+    }
+}
+
+extension Organization {
+    /// The groups of each of `userIDs` as `tx` (a read transaction) sees them. From `policy` when it holds exactly
+    /// the revision `tx` reads at, which is then the same state and costs no query; otherwise, and without a policy,
+    /// from the store.
+    static func groups(
+        ofUsers userIDs: [Identifier], in tx: any StoreTransaction, from policy: Policy?
+    ) async throws -> [Identifier: [Group]] {
+        if let policy, policy.revision > 0 {
+            let revision = try await tx.changes(after: .max, limit: 0).revision
+            let held = policy.withState { state in state.revision == revision ? state.groups(ofUsers: userIDs) : nil }
+            if let held { return held }
+        }
+        return try await tx.groups(ofUsers: userIDs)
     }
 }
 
