@@ -96,7 +96,7 @@ public struct APIError: Error, Equatable, Sendable {
         members.append(("detail", .string(message)))
         return Response(
             status: status, headers: [.contentType: SCIMController.scimMediaType],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSON.object(members).serializedBytes)))
+            body: ResponseBody(byteBuffer: ByteBuffer(json: .object(members))))
     }
 
     /// The response carrying the envelope.
@@ -130,11 +130,25 @@ public struct APIError: Error, Equatable, Sendable {
 extension Response {
     /// A JSON response.
     static func json(_ body: JSON, status: HTTPResponse.Status = .ok) -> Response {
-        json(bytes: body.serializedBytes, status: status)
+        json(ByteBuffer(json: body), status: status)
     }
 
-    /// A JSON response of bytes a `JSONWriter` wrote.
-    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    /// A JSON response of text already written (`ByteBuffer(writer:)`).
+    static func json(_ text: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: text))
+    }
+}
+
+extension ByteBuffer {
+    /// `json` as compact JSON text.
+    init(json: JSON) {
+        var writer = JSONWriter()
+        writer.value(json)
+        self.init(writer: writer)
+    }
+
+    /// What `writer` wrote, copied once.
+    init(writer: borrowing JSONWriter) {
+        self = writer.withUnsafeBytes { ByteBuffer(bytes: $0) }
     }
 }

@@ -27,7 +27,7 @@ struct PermissionsController {
             return id
         }
         let grants = try await organization.permissions(of: userID, projectID: projectID)
-        return .json(bytes: Wire.permissionList(userID: userID, projectID: projectID, grants))
+        return .json(Wire.permissionList(userID: userID, projectID: projectID, grants))
     }
 
     @Sendable func check(_ request: Request, context: RosterRequestContext) async throws -> Response {
@@ -37,6 +37,6 @@ struct PermissionsController {
             guard let id = Identifier(raw, kind: .project) else { throw APIError.notFound(.project, raw) }
             return id
         }
-        return .json(bytes: Wire.permissionCheck(try await organization.check(userID: userID, permission: body.permission, projectID: projectID)))
+        return .json(Wire.permissionCheck(try await organization.check(userID: userID, permission: body.permission, projectID: projectID)))
     }
 }

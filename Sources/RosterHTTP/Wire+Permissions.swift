@@ -1,3 +1,4 @@
+import Hummingbird
 import RosterModel
 
 /// Roster's own shapes for effective permissions (not in OpenAI's reference; Roster's OpenAPI document has them).
@@ -5,7 +6,7 @@ import RosterModel
 /// sources are many small objects.
 extension Wire {
     /// `PermissionList`: every permission a user holds (`grants`), for `GET …/users/{user_id}/permissions`.
-    static func permissionList(userID: Identifier, projectID: Identifier?, _ grants: [PermissionGrant]) -> [UInt8] {
+    static func permissionList(userID: Identifier, projectID: Identifier?, _ grants: [PermissionGrant]) -> ByteBuffer {
         var writer = JSONWriter(capacity: 4096)
         writer.object { list in
             list.key("object"); list.string("list")
@@ -13,11 +14,11 @@ extension Wire {
             list.key("project_id"); list.string(projectID?.rawValue)
             list.key("data"); list.array(grants) { $0.permissionGrant($1) }
         }
-        return writer.bytes
+        return ByteBuffer(writer: writer)
     }
 
     /// `PermissionCheck`: whether a user holds a permission, why, and when not, the closest roles that would grant it.
-    static func permissionCheck(_ check: PermissionCheck) -> [UInt8] {
+    static func permissionCheck(_ check: PermissionCheck) -> ByteBuffer {
         var writer = JSONWriter(capacity: 1024 + 512 * check.sources.count)
         writer.object { body in
             body.key("object"); body.string("permission_check")
@@ -29,7 +30,7 @@ extension Wire {
             body.key("closest_roles"); body.array(check.closestRoles) { $0.value(Wire.role($1)) }
             body.key("reason"); body.string(check.reason)
         }
-        return writer.bytes
+        return ByteBuffer(writer: writer)
     }
 }
 

@@ -20,6 +20,11 @@ public struct JSONWriter: ~Copyable {
     /// What was written so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
+    /// Runs `body` with what was written so far, without copying it.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
     /// Opens an object, runs `body` to write its members, and closes it.
     @inlinable public mutating func object(_ body: (inout JSONWriter) -> Void) {
         write(UInt8(ascii: "{"))

@@ -186,7 +186,7 @@ struct SCIMController {
     }
 
     static func json(_ body: JSON, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: scimMediaType], body: .init(byteBuffer: .init(bytes: body.serializedBytes)))
+        Response(status: status, headers: [.contentType: scimMediaType], body: .init(byteBuffer: ByteBuffer(json: body)))
     }
 
     static let scimMediaType = "application/scim+json"
