@@ -16,8 +16,7 @@ public struct SCIMSchema: Sendable {
 
     /// The attribute named `name`, compared case-insensitively.
     public func attribute(_ name: String) -> SCIMAttribute? {
-        // Names mostly come as defined (Roster renders them so): an exact match is tried first, being cheaper.
-        attributes.first { $0.name == name } ?? attributes.first { $0.name.equalsIgnoringCase(name) }
+        attributes.named(name)
     }
 }
 
@@ -77,7 +76,7 @@ public final class SCIMAttribute: Sendable {
 
     /// The sub-attribute named `name`, compared case-insensitively.
     public func subAttribute(_ name: String) -> SCIMAttribute? {
-        subAttributes.first { $0.name == name } ?? subAttributes.first { $0.name.equalsIgnoringCase(name) }
+        subAttributes.named(name)
     }
 }
 
@@ -111,9 +110,7 @@ public struct SCIMResourceType: Sendable {
             }
             return nil
         }
-        return schema.attribute(name).map { ($0, nil) }
-            ?? (SCIMResourceType.common.first { $0.name == name } ?? SCIMResourceType.common.first { $0.name.equalsIgnoringCase(name) })
-            .map { ($0, nil) }
+        return (schema.attribute(name) ?? SCIMResourceType.common.named(name)).map { ($0, nil) }
     }
 
     /// The extension schema with this URN, if the resource type has it.
@@ -135,4 +132,12 @@ public struct SCIMResourceType: Sendable {
                 SCIMAttribute("version", .string, caseExact: true, mutability: .readOnly),
             ]),
     ]
+}
+
+extension [SCIMAttribute] {
+    /// The attribute named `name`, compared case-insensitively. Names mostly come as defined (Roster renders them
+    /// so), so an exact match is tried first, being cheaper.
+    func named(_ name: String) -> SCIMAttribute? {
+        first { $0.name == name } ?? first { $0.name.equalsIgnoringCase(name) }
+    }
 }

@@ -45,9 +45,7 @@ public final class Policy: Sendable {
         let applied = loaded < 0 ? nil : loaded
         let update = try await store.read { tx -> (revision: Int, selection: PolicySelection?, records: PolicyRecords)? in
             guard let applied else {
-                // No revision is ahead of the store's, so this reads only the latest one.
-                let latest = try await tx.changes(after: .max, limit: 0).revision
-                return (latest, nil, try await tx.policyRecords(nil))
+                return (try await tx.latestRevision(), nil, try await tx.policyRecords(nil))
             }
             let changes = try await tx.changes(after: applied, limit: Self.changeLimit)
             guard changes.revision > applied else { return nil }

@@ -81,3 +81,11 @@ public protocol PolicyStore: Sendable {
     /// the whole organization when `selection` is nil.
     func policyRecords(_ selection: PolicySelection?) async throws -> PolicyRecords
 }
+
+extension PolicyStore {
+    /// The latest revision in this transaction's snapshot (0 before any write).
+    public func latestRevision() async throws -> Int {
+        // No revision is ahead of the store's, so this reads only the latest one.
+        try await changes(after: .max, limit: 0).revision
+    }
+}

@@ -200,7 +200,7 @@ extension Organization {
         ofUsers userIDs: [Identifier], in tx: any StoreTransaction, from policy: Policy?
     ) async throws -> [Identifier: [Group]] {
         if let policy, policy.revision > 0 {
-            let revision = try await tx.changes(after: .max, limit: 0).revision
+            let revision = try await tx.latestRevision()
             let held = policy.withState { state in state.revision == revision ? state.groups(ofUsers: userIDs) : nil }
             if let held { return held }
         }
