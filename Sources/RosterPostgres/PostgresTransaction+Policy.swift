@@ -1,0 +1,98 @@
+import Foundation
+import RosterModel
+import RosterStore
+
+extension PostgresTransaction: PolicyStore {
+    func changes(after revision: Int, limit: Int) async throws -> PolicyChanges {
+        let bounds = try await query(
+            "SELECT coalesce((SELECT max(revision) FROM revisions), 0) AS latest, coalesce((SELECT min(revision) FROM revisions), 0) AS oldest"
+        ).first
+        let latest = bounds?.column("latest")?.integer ?? 0
+        guard latest > revision else { return PolicyChanges(revision: latest, entities: []) }
+        // Revisions after `revision` were pruned: the entities they touched are not known any more.
+        guard revision >= (bounds?.column("oldest")?.integer ?? 0) - 1 else { return PolicyChanges(revision: latest, entities: nil) }
+        let rows = try await query(
+            "SELECT kind, entity FROM changes WHERE revision > ? AND revision <= ? LIMIT ?",
+            [.integer(revision), .integer(latest), .integer(limit + 1)])
+        guard rows.count <= limit else { return PolicyChanges(revision: latest, entities: nil) }
+        var entities: Set<PolicyEntity> = []
+        for row in rows {
+            guard let entity = PostgresChangeFeed.entity(kind: try row.string("kind"), id: try row.string("entity")) else {
+                throw StoreError.unavailable("the change feed names an unknown kind of entity")
+            }
+            entities.insert(entity)
+        }
+        return PolicyChanges(revision: latest, entities: entities)
+    }
+
+    func pruneChanges(committedBefore time: Int) async throws {
+        // The last revision to go: the newest committed before `time`, short of the latest.
+        let row = try await query(
+            """
+            SELECT least(coalesce((SELECT max(revision) FROM revisions WHERE committed_at < ?), 0),
+                         coalesce((SELECT max(revision) FROM revisions), 0) - 1) AS cut
+            """, [.integer(time)]).first
+        guard let cut = row?.column("cut")?.integer, cut > 0 else { return }
+        try await query("DELETE FROM changes WHERE revision <= ?", [.integer(cut)])
+        try await query("DELETE FROM revisions WHERE revision <= ?", [.integer(cut)])
+    }
+
+    func policyRecords(_ selection: PolicySelection?) async throws -> PolicyRecords {
+        var records = PolicyRecords()
+        // Identifiers read again and again (a group in 100 memberships, a user in 10) share one string.
+        var known: [String: Identifier] = [:]
+        func identifier(_ row: Row, _ column: String) throws -> Identifier {
+            let raw = try row.string(column)
+            if let id = known[raw] { return id }
+            let id = Identifier(trusted: raw)
+            known[raw] = id
+            return id
+        }
+        try await forEach(selection?.groups, "SELECT \(Self.groupColumns) FROM groups g", where: "g.id") {
+            let group = try Self.group(from: $0)
+            known[group.id.rawValue] = group.id
+            records.groups.append(group)
+        }
+        try await forEach(selection?.groups, "SELECT group_id, role_id FROM group_roles", where: "group_id") {
+            records.groupRoles.append((try identifier($0, "group_id"), try identifier($0, "role_id")))
+        }
+        try await forEach(selection?.roles, "SELECT \(Self.roleColumns) FROM \(Self.roleSource)", where: "r.id") {
+            records.roles.append(try Self.role(from: $0))
+        }
+        try await forEach(selection?.users, "SELECT \(Self.userColumns) FROM users u", where: "u.id") {
+            let user = try Self.user(from: $0)
+            known[user.id.rawValue] = user.id
+            records.users.append(user)
+        }
+        try await forEach(selection?.users, "SELECT user_id, role_id FROM user_roles", where: "user_id") {
+            records.userRoles.append((try identifier($0, "user_id"), try identifier($0, "role_id")))
+        }
+        try await forEach(selection?.users, "SELECT user_id, group_id FROM group_members", where: "user_id") {
+            records.memberships.append((try identifier($0, "user_id"), try identifier($0, "group_id")))
+        }
+        try await forEach(selection?.keys, "SELECT \(Self.keyColumns), secret_hash FROM admin_keys", where: "id") {
+            records.keys.append((try Self.adminKey(from: $0), try $0.bytes("secret_hash")))
+        }
+        try await forEach(selection?.projects, "SELECT id FROM projects", where: "id") {
+            records.projects.append(try $0.identifier("id"))
+        }
+        return records
+    }
+
+    /// Runs `sql` over every row when `ids` is nil, else over the rows whose `column` is one of `ids` (in chunks that
+    /// keep each statement's parameters few), calling `body` with each row as it is read.
+    private func forEach(
+        _ ids: [Identifier]?, _ sql: String, where column: String, _ body: (Row) throws -> Void
+    ) async throws {
+        guard let ids else {
+            try await forEachRow(sql, [], wholeTable: true, body)
+            return
+        }
+        var start = 0
+        while start < ids.count {
+            let chunk = ids[start..<min(start + 500, ids.count)]
+            try await forEachRow("\(sql) WHERE \(column) IN (\(Self.placeholders(chunk.count)))", chunk.map { .text($0.rawValue) }, body)
+            start += chunk.count
+        }
+    }
+}

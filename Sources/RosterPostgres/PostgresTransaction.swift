@@ -1,0 +1,230 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import RosterModel
+import RosterStore
+import Synchronization
+
+/// One transaction on one leased connection; the SQL of each aggregate is in its `PostgresTransaction+…` file.
+///
+/// Statements are written with `?` placeholders, numbered `$1`, `$2`, … before they are sent, so that the SQL reads
+/// like the SQLite backend's where the two dialects agree.
+struct PostgresTransaction: Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+    /// How many rows the last statement changed, from its command tag.
+    private let lastRowCount = RowCount()
+
+    private final class RowCount: Sendable {
+        let value = Atomic<Int>(0)
+    }
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Runs one statement, turning uniqueness violations into `StoreError.conflict(conflictMessage)`. A statement
+    /// that may conflict runs in a savepoint of its own: PostgreSQL aborts the whole transaction on an error, and
+    /// a caller may go on after a conflict it expected.
+    @discardableResult
+    func query(_ sql: String, _ binds: [SQLValue] = [], conflictMessage: String? = nil) async throws -> [Row] {
+        guard let conflictMessage else { return try await run(sql, binds) }
+        try await execute("SAVEPOINT statement")
+        do {
+            let rows = try await run(sql, binds)
+            try await execute("RELEASE SAVEPOINT statement")
+            return rows
+        } catch let error as StoreError {
+            try? await execute("ROLLBACK TO SAVEPOINT statement")
+            throw error.conflictMessage != nil ? StoreError.conflict(conflictMessage) : error
+        }
+    }
+
+    /// Runs one read statement, calling `body` with each row as it is read.
+    func forEachRow(_ sql: String, _ binds: [SQLValue] = [], wholeTable: Bool = false, _ body: (Row) throws -> Void) async throws {
+        do {
+            let rows = try await connection.query(
+                PostgresQuery(unsafeSQL: Self.numbered(sql), binds: Self.bindings(binds)), logger: logger)
+            var names: Row.Names?
+            for try await row in rows {
+                let known = names ?? Row.Names(row.map(\.columnName))
+                names = known
+                try body(Row(names: known, values: try row.map(Self.value(of:))))
+            }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// Runs a statement without binds or rows (transaction control); `changes()` still tells about the one before.
+    func execute(_ sql: String) async throws {
+        _ = try await run(sql, [], counts: false)
+    }
+
+    private func run(_ sql: String, _ binds: [SQLValue], counts: Bool = true) async throws -> [Row] {
+        do {
+            let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: Self.bindings(binds))
+            let future: EventLoopFuture<PostgresQueryResult> = connection.query(query, logger: logger)
+            let result = try await future.get()
+            if counts { lastRowCount.value.store(result.metadata.rows ?? 0, ordering: .relaxed) }
+            guard let first = result.rows.first else { return [] }
+            let names = Row.Names(first.map(\.columnName))
+            return try result.rows.map { row in Row(names: names, values: try row.map(Self.value(of:))) }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// How many rows the last statement on this transaction changed.
+    func changes() async throws -> Int {
+        lastRowCount.value.load(ordering: .relaxed)
+    }
+
+    /// `?, ?, …`: `count` placeholders for an `IN` list.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    /// Whether a row with `id` exists in `table`.
+    func exists(_ table: String, id: Identifier) async throws -> Bool {
+        try await !query("SELECT 1 FROM \(table) WHERE id = ?", [.text(id.rawValue)]).isEmpty
+    }
+
+    /// The `WHERE` fragment, `ORDER BY` and `LIMIT` of a keyset page over `column`, appending their binds.
+    func keyset(_ column: String, _ page: PageRequest, binds: inout [SQLValue]) -> (condition: String, tail: String) {
+        var condition = ""
+        if let after = page.after {
+            condition = " AND \(column) \(page.order == .ascending ? ">" : "<") ?"
+            binds.append(.text(after.rawValue))
+        }
+        binds.append(.integer(page.limit + 1))
+        return (condition, " ORDER BY \(column) \(page.order == .ascending ? "ASC" : "DESC") LIMIT ?")
+    }
+
+    /// `sql` with its `?` placeholders numbered `$1`, `$2`, …; Roster's SQL has no `?` inside a literal.
+    static func numbered(_ sql: String) -> String {
+        guard sql.utf8.contains(UInt8(ascii: "?")) else { return sql }
+        var result = ""
+        result.reserveCapacity(sql.utf8.count + 16)
+        var number = 0
+        for character in sql {
+            if character == "?" {
+                number += 1
+                result += "$\(number)"
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    private static func bindings(_ values: [SQLValue]) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .text(let text): bindings.append(text)
+            case .integer(let number): bindings.append(number)
+            case .blob(let bytes): bindings.append(bytes)
+            case .null: bindings.appendNull()
+            }
+        }
+        return bindings
+    }
+
+    private static func value(of cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8: return .integer(try cell.decode(Int.self))
+        case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .bytea: return .blob(try cell.decode(ByteBuffer.self))
+        default: return .text(try cell.decode(String.self))
+        }
+    }
+
+    /// A PostgreSQL error as the store's: a uniqueness violation is a conflict; anything else PostgreSQL or the
+    /// connection reports is the backend's fault. Other errors (a transaction body's own) pass through.
+    static func storeError(_ error: any Error) -> any Error {
+        guard let error = error as? PSQLError else { return error }
+        if let state = error.serverInfo?[.sqlState] {
+            if state == "23505" { return StoreError.conflict(error.serverInfo?[.message] ?? "unique violation") }
+            return StoreError.unavailable("PostgreSQL error \(state): \(error.serverInfo?[.message] ?? "")")
+        }
+        return StoreError.unavailable("PostgreSQL: \(error.code)")
+    }
+}
+
+/// A value bound to a statement or read from a row.
+enum SQLValue: Sendable {
+    case text(String)
+    case integer(Int)
+    case blob(ByteBuffer)
+    case null
+
+    /// Text, or NULL when nil.
+    static func optional(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
+
+    var string: String? {
+        if case .text(let text) = self { return text }
+        return nil
+    }
+
+    var integer: Int? {
+        if case .integer(let number) = self { return number }
+        return nil
+    }
+
+    var blob: ByteBuffer? {
+        if case .blob(let bytes) = self { return bytes }
+        return nil
+    }
+
+    var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+}
+
+/// A row of a result: its values by column name.
+struct Row: Sendable {
+    /// The column names of one result, shared by its rows.
+    final class Names: Sendable {
+        let indexes: [String: Int]
+        init(_ names: [String]) {
+            var indexes: [String: Int] = [:]
+            for (index, name) in names.enumerated() where indexes[name] == nil { indexes[name] = index }
+            self.indexes = indexes
+        }
+    }
+
+    let names: Names
+    let values: [SQLValue]
+
+    /// The value of the column named `name`; nil when the result has no such column.
+    func column(_ name: String) -> SQLValue? {
+        names.indexes[name].map { values[$0] }
+    }
+
+    func string(_ column: String) throws -> String {
+        guard let value = self.column(column)?.string else { throw StoreError.unavailable("column \(column) is missing") }
+        return value
+    }
+
+    func optionalString(_ column: String) -> String? {
+        self.column(column)?.string
+    }
+
+    func int(_ column: String) throws -> Int {
+        guard let value = self.column(column)?.integer else { throw StoreError.unavailable("column \(column) is missing") }
+        return value
+    }
+
+    func bool(_ column: String) throws -> Bool { try int(column) != 0 }
+
+    func identifier(_ column: String) throws -> Identifier { Identifier(trusted: try string(column)) }
+
+    func bytes(_ column: String) throws -> [UInt8] {
+        guard var blob = self.column(column)?.blob else { throw StoreError.unavailable("column \(column) is missing") }
+        return blob.readBytes(length: blob.readableBytes) ?? []
+    }
+}
