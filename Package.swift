@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "roster",
             dependencies: [
-                "RosterHTTP", "RosterService", "RosterSQLite", "RosterStore", "RosterModel",
+                "RosterHTTP", "RosterService", "RosterSQLite", "RosterPostgres", "RosterStore", "RosterModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -6,11 +6,12 @@ build_roster() {
   roster_bin="$(swift build --show-bin-path)/roster"
 }
 
-# Starts `roster serve` on 127.0.0.1, an unused port and an in-memory database, with admin key $1; sets
+# Starts `roster serve` on 127.0.0.1, an unused port and an in-memory database (or ROSTER_CI_DATABASE, such as a
+# PostgreSQL URL from `new_postgres_database`), with admin key $1; sets
 # $roster_port and $roster_pid, stops the server when the calling script exits, and waits until it is healthy.
 start_roster() {
   roster_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  "$roster_bin" serve --host 127.0.0.1 --port "$roster_port" --database :memory: --admin-key "$1" \
+  "$roster_bin" serve --host 127.0.0.1 --port "$roster_port" --database "${ROSTER_CI_DATABASE:-:memory:}" --admin-key "$1" \
     >"$(mktemp /tmp/roster-ci-server.XXXXXX)" 2>&1 &
   roster_pid=$!
   trap 'kill $roster_pid 2>/dev/null || true' EXIT

@@ -29,9 +29,17 @@ start_postgres() {
     -o "-c listen_addresses=127.0.0.1 -p $port -k $postgres_dir -c max_connections=200" start >/dev/null \
     || { cat "$postgres_dir/server.log"; echo "postgres.sh: PostgreSQL did not start"; return 1; }
   postgres_stop=("${run_as[@]}" "$bin/pg_ctl" -D "$postgres_dir/data" -m immediate stop)
+  postgres_psql="$bin/psql"
   trap 'stop_postgres' EXIT
   export ROSTER_TEST_POSTGRES_URL="postgres://roster@127.0.0.1:$port/postgres"
   echo "postgres.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+}
+
+# Creates an empty database on the cluster and prints its URL.
+new_postgres_database() {
+  local name="roster_$1_$RANDOM$RANDOM"
+  "$postgres_psql" "$ROSTER_TEST_POSTGRES_URL" -qc "CREATE DATABASE $name" >/dev/null
+  echo "${ROSTER_TEST_POSTGRES_URL%/*}/$name"
 }
 
 stop_postgres() {

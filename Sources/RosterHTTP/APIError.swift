@@ -60,6 +60,10 @@ public struct APIError: Error, Equatable, Sendable {
                 self = .notFound(kind, key)
             } else if let message = error.conflictMessage {
                 self.init(.conflict, message, code: "conflict")
+            } else if error.isUnreachable {
+                self.init(
+                    .serviceUnavailable, "The database cannot be reached right now; retry shortly.", code: "store_unavailable",
+                    type: "server_error")
             } else {
                 self.init(.internalServerError, "The server could not complete the request.", code: "server_error", type: "server_error")
             }

@@ -95,21 +95,33 @@ public final class PostgresDatastore: Datastore {
             return url.string ?? text
         }
 
-        fileprivate var client: PostgresClient.Configuration {
-            let tlsConfiguration: PostgresClient.Configuration.TLS
+        /// The TLS settings of `tls`, nil for none.
+        private var tlsSettings: TLSConfiguration? {
             switch tls {
             case .disable:
-                tlsConfiguration = .disable
+                return nil
             case .require:
                 var settings = TLSConfiguration.makeClientConfiguration()
                 settings.certificateVerification = .none
-                tlsConfiguration = .require(settings)
+                return settings
             case .verifyFull:
-                tlsConfiguration = .require(.makeClientConfiguration())
+                return .makeClientConfiguration()
             }
+        }
+
+        fileprivate var client: PostgresClient.Configuration {
             var configuration = PostgresClient.Configuration(
-                host: host, port: port, username: username, password: password, database: database, tls: tlsConfiguration)
+                host: host, port: port, username: username, password: password, database: database,
+                tls: tlsSettings.map { .require($0) } ?? .disable)
             configuration.options.maximumConnections = poolSize
+            configuration.options.connectTimeout = .seconds(5)
+            return configuration
+        }
+
+        fileprivate func connection() throws -> PostgresConnection.Configuration {
+            var configuration = PostgresConnection.Configuration(
+                host: host, port: port, username: username, password: password, database: database,
+                tls: try tlsSettings.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable)
             configuration.options.connectTimeout = .seconds(5)
             return configuration
         }
@@ -134,18 +146,12 @@ public final class PostgresDatastore: Datastore {
         self.logger = logger
     }
 
-    /// Connects, and migrates the schema under an advisory lock (instances starting together migrate once).
+    /// Connects, and migrates the schema under an advisory lock (instances starting together migrate once). The
+    /// migrations run on a connection of their own, whose failure to connect says why (the pool only says it failed).
     public static func open(_ configuration: Configuration, logger: Logger = Logger(label: "roster.postgres")) async throws -> PostgresDatastore {
+        try await migrate(configuration, logger: logger)
         let client = PostgresClient(configuration: configuration.client)
-        let running = Task { await client.run() }
-        let store = PostgresDatastore(client: client, running: running, logger: logger)
-        do {
-            try await store.migrate()
-        } catch {
-            await store.close()
-            throw error
-        }
-        return store
+        return PostgresDatastore(client: client, running: Task { await client.run() }, logger: logger)
     }
 
     /// Opens the database, runs `body` with it and closes it, whether `body` returns or throws.
@@ -162,29 +168,35 @@ public final class PostgresDatastore: Datastore {
     }
 
     /// Runs the migrations the database has not had, each in its own transaction, under `PostgresMigrations.lock`.
-    func migrate(upTo newest: Int = .max) async throws {
-        try await lease { transaction in
+    static func migrate(_ configuration: Configuration, upTo newest: Int = .max, logger: Logger) async throws {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: try configuration.connection(), id: 0, logger: logger)
+        } catch {
+            throw PostgresTransaction.storeError(error)
+        }
+        let transaction = PostgresTransaction(connection: connection, logger: logger)
+        do {
             try await transaction.execute("SELECT pg_advisory_lock(\(PostgresMigrations.lock))")
-            do {
-                try await transaction.execute("CREATE TABLE IF NOT EXISTS roster_schema (version bigint NOT NULL)")
-                let current = try await transaction.query("SELECT max(version) AS version FROM roster_schema").first?
-                    .column("version")?.integer ?? 0
-                for migration in PostgresMigrations.all where migration.version > current && migration.version <= newest {
-                    try await transaction.execute("BEGIN")
-                    do {
-                        for statement in migration.statements { try await transaction.execute(statement) }
-                        try await transaction.query("INSERT INTO roster_schema (version) VALUES (?)", [.integer(migration.version)])
-                        try await transaction.execute("COMMIT")
-                    } catch {
-                        try? await transaction.execute("ROLLBACK")
-                        throw error
-                    }
+            try await transaction.execute("CREATE TABLE IF NOT EXISTS roster_schema (version bigint NOT NULL)")
+            let current = try await transaction.query("SELECT max(version) AS version FROM roster_schema").first?
+                .column("version")?.integer ?? 0
+            for migration in PostgresMigrations.all where migration.version > current && migration.version <= newest {
+                try await transaction.execute("BEGIN")
+                do {
+                    for statement in migration.statements { try await transaction.execute(statement) }
+                    try await transaction.query("INSERT INTO roster_schema (version) VALUES (?)", [.integer(migration.version)])
+                    try await transaction.execute("COMMIT")
+                } catch {
+                    try? await transaction.execute("ROLLBACK")
+                    throw error
                 }
-                try await transaction.execute("SELECT pg_advisory_unlock(\(PostgresMigrations.lock))")
-            } catch {
-                try? await transaction.execute("SELECT pg_advisory_unlock(\(PostgresMigrations.lock))")
-                throw error
             }
+            // Closing the connection releases the advisory lock.
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 
@@ -217,15 +229,21 @@ public final class PostgresDatastore: Datastore {
         }
     }
 
-    /// Runs `body` with a connection of the pool, as a transaction's statements run; a pool that cannot connect is
-    /// the store being unavailable.
+    /// Runs `body` with a connection of the pool. What `body` throws passes through; a pool that cannot lease a
+    /// connection is the database being unreachable.
     private func lease<T>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
         do {
             return try await client.withConnection { connection in
-                try await body(PostgresTransaction(connection: connection, logger: logger))
+                do {
+                    return try await body(PostgresTransaction(connection: connection, logger: logger))
+                } catch {
+                    throw BodyError(error: error)
+                }
             }
+        } catch let thrown as BodyError {
+            throw thrown.error
         } catch {
-            throw PostgresTransaction.storeError(error)
+            throw StoreError.unreachable("PostgreSQL: no connection could be made (\(error))")
         }
     }
 
@@ -234,4 +252,9 @@ public final class PostgresDatastore: Datastore {
         running.cancel()
         await running.value
     }
+}
+
+/// An error a transaction's body threw, carried past the pool so that it is not taken for the pool's.
+private struct BodyError: Error {
+    let error: any Error
 }

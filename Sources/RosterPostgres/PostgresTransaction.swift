@@ -147,10 +147,16 @@ struct PostgresTransaction: Sendable {
     static func storeError(_ error: any Error) -> any Error {
         guard let error = error as? PSQLError else { return error }
         if let state = error.serverInfo?[.sqlState] {
-            if state == "23505" { return StoreError.conflict(error.serverInfo?[.message] ?? "unique violation") }
-            return StoreError.unavailable("PostgreSQL error \(state): \(error.serverInfo?[.message] ?? "")")
+            let message = error.serverInfo?[.message] ?? ""
+            if state == "23505" { return StoreError.conflict(message) }
+            // Connection exceptions, too many connections, and a server shutting down or starting up.
+            if state.hasPrefix("08") || state == "53300" || state.hasPrefix("57P") {
+                return StoreError.unreachable("PostgreSQL error \(state): \(message)")
+            }
+            return StoreError.unavailable("PostgreSQL error \(state): \(message)")
         }
-        return StoreError.unavailable("PostgreSQL: \(error.code)")
+        // No answer from the server: it could not be reached, or the connection broke.
+        return StoreError.unreachable("PostgreSQL: \(String(reflecting: error))")
     }
 }
 

@@ -6,6 +6,7 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case notFound(IdentifierKind, String)
         case conflict(String)
         case unavailable(String)
+        case unreachable(String)
     }
 
     let kind: Kind
@@ -16,6 +17,14 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func conflict(_ message: String) -> StoreError { StoreError(kind: .conflict(message)) }
     /// The backend failed for a reason of its own (disk, corruption); not the caller's fault.
     public static func unavailable(_ message: String) -> StoreError { StoreError(kind: .unavailable(message)) }
+    /// The database server cannot be reached right now (down, restarting, out of connections); a retry may succeed.
+    public static func unreachable(_ message: String) -> StoreError { StoreError(kind: .unreachable(message)) }
+
+    /// Whether the database server could not be reached.
+    public var isUnreachable: Bool {
+        if case .unreachable = kind { return true }
+        return false
+    }
 
     /// The kind and key of the missing object, when this is a not-found error.
     public var missing: (kind: IdentifierKind, key: String)? {
@@ -34,6 +43,7 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notFound(let kind, let key): "no \(kind) \(key)"
         case .conflict(let message): "conflict: \(message)"
         case .unavailable(let message): "store unavailable: \(message)"
+        case .unreachable(let message): "store unreachable: \(message)"
         }
     }
 }

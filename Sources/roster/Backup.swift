@@ -13,6 +13,9 @@ struct Backup: AsyncParsableCommand {
     func run() async throws {
         let database = try storage.existingPath()
         guard database != ":memory:" else { throw CLIError("An in-memory database cannot be backed up: it lives only inside its server.") }
+        guard !Backend.isPostgres(database) else {
+            throw CLIError("`roster backup` copies SQLite files. Back a PostgreSQL database up with PostgreSQL's own tools (pg_dump).")
+        }
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw CLIError("'\(destination)' exists already; a backup never overwrites a file. Choose a new name.")
         }

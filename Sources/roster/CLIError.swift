@@ -50,8 +50,16 @@ struct CLIError: Error, CustomStringConvertible {
         }
     }
 
-    /// The database failures SQLite reports, in words.
+    /// The database failures SQLite and PostgreSQL report, in words.
     private static func explainStore(_ text: String, database: String) -> String {
+        if Backend.isPostgres(database) {
+            let shown = Backend.displayName(database)
+            if text.contains("store unreachable") {
+                return "Roster cannot reach the PostgreSQL database \(shown): check that the server runs, and the host, port, "
+                    + "user and password (\(text))."
+            }
+            return "The PostgreSQL database \(shown) could not be used (\(text))."
+        }
         let lowered = text.lowercased()
         if lowered.contains("cantopen") || lowered.contains("unable to open") {
             return "Roster cannot open the database '\(database)': check that its folder exists and that Roster may write there."

@@ -140,7 +140,7 @@ struct Serve: AsyncParsableCommand {
                     configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Roster"),
                     logger: logger)
                 logger.info(
-                    "Roster \(RosterVersion.current) serving http://\(settings.http.listenAddress) from the database \(settings.database)")
+                    "Roster \(RosterVersion.current) serving http://\(settings.http.listenAddress) from the database \(Backend.displayName(settings.database))")
                 try await app.runService()
                 logger.info("Roster stopped")
             }

@@ -1,12 +1,14 @@
 """Fixtures for the SDK suite: a real `roster serve` process driven through the official `openai` package.
 
-The session-scoped `server` runs on an in-memory database seeded from `support.SEED`; tests that need a server
-of their own (shutdown, durability) call `support.start_server` directly. Every test makes its own objects with
+The session-scoped `server` runs on an in-memory database seeded from `support.SEED`, or on the empty database
+`ROSTER_SDK_DATABASE` names (CI runs the suite once more on PostgreSQL that way); tests that need a server of their
+own (shutdown, durability) call `support.start_server` directly, on SQLite. Every test makes its own objects with
 unique names (`support.unique`), so tests do not depend on one another on the shared server.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Iterable, Optional
 
 import openai
@@ -17,7 +19,8 @@ from support import SEED, RawResponse, Server, all_users, new_email, raw_request
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterable[Server]:
-    server = start_server(tmp_path_factory.mktemp("roster-session"), seed=SEED)
+    database = os.environ.get("ROSTER_SDK_DATABASE") or ":memory:"
+    server = start_server(tmp_path_factory.mktemp("roster-session"), database=database, seed=SEED)
     yield server
     server.stop()
 
