@@ -1,7 +1,8 @@
 # A throwaway PostgreSQL cluster for the tests. Source it from a script that has `set -euo pipefail`, then call
 # `start_postgres`: it installs PostgreSQL from Debian's packages when it is missing, creates a cluster in a temporary
 # folder, owned by a user other than root (PostgreSQL refuses to run as root), starts it on 127.0.0.1 and a free
-# port, exports ROSTER_TEST_POSTGRES_URL (user `roster`, no password) and stops it when the calling script exits.
+# port, exports ROSTER_TEST_POSTGRES_URL (user `roster`, no password), puts its tools (psql) on PATH and stops it when
+# the calling script exits.
 # It fails, rather than letting the tests skip, when the server cannot start.
 
 start_postgres() {
@@ -25,11 +26,12 @@ start_postgres() {
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   "${run_as[@]}" "$bin/initdb" -D "$postgres_dir/data" -U roster -A trust -E UTF8 --no-sync >"$postgres_dir/initdb.log" 2>&1 \
     || { cat "$postgres_dir/initdb.log"; echo "postgres.sh: initdb failed"; return 1; }
-  "${run_as[@]}" "$bin/pg_ctl" -D "$postgres_dir/data" -l "$postgres_dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $postgres_dir -c max_connections=200" start >/dev/null \
+  postgres_ctl=("${run_as[@]}" "$bin/pg_ctl" -D "$postgres_dir/data" -l "$postgres_dir/server.log" -w -t 60)
+  postgres_options="-c listen_addresses=127.0.0.1 -p $port -k $postgres_dir -c max_connections=200"
+  "${postgres_ctl[@]}" -o "$postgres_options" start >/dev/null \
     || { cat "$postgres_dir/server.log"; echo "postgres.sh: PostgreSQL did not start"; return 1; }
-  postgres_stop=("${run_as[@]}" "$bin/pg_ctl" -D "$postgres_dir/data" -m immediate stop)
   postgres_psql="$bin/psql"
+  export PATH="$bin:$PATH"
   trap 'stop_postgres' EXIT
   export ROSTER_TEST_POSTGRES_URL="postgres://roster@127.0.0.1:$port/postgres"
   echo "postgres.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
@@ -42,7 +44,17 @@ new_postgres_database() {
   echo "${ROSTER_TEST_POSTGRES_URL%/*}/$name"
 }
 
+# Stops the cluster as an operator's restart does (connections are closed), keeping its data; `resume_postgres`
+# starts it again on the same port.
+pause_postgres() {
+  "${postgres_ctl[@]}" -m fast stop >/dev/null
+}
+
+resume_postgres() {
+  "${postgres_ctl[@]}" -o "$postgres_options" start >/dev/null
+}
+
 stop_postgres() {
-  "${postgres_stop[@]}" >/dev/null 2>&1 || true
+  "${postgres_ctl[@]}" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$postgres_dir"
 }

@@ -114,7 +114,10 @@ public struct APIError: Error, Equatable, Sendable {
                 ])
             )
         ])
-        return Response.json(body, status: status)
+        var response = Response.json(body, status: status)
+        // A database that cannot be reached is worth asking again soon (OpenAI's SDKs honour Retry-After).
+        if code == "store_unavailable" { response.headers[.retryAfter] = "1" }
+        return response
     }
 
     private static func noun(_ kind: IdentifierKind) -> String {

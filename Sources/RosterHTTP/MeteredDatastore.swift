@@ -22,4 +22,6 @@ public struct MeteredDatastore: Datastore {
         defer { metrics.recordTransaction(kind: "read", duration: ContinuousClock.now - started) }
         return try await base.read(body)
     }
+
+    public var changeSignal: ChangeSignal? { base.changeSignal }
 }

@@ -3,9 +3,10 @@ import RosterService
 import ServiceLifecycle
 
 /// Keeps the policy current with changes other processes commit to the same store (other `roster serve` instances,
-/// `roster import`): every `interval` it reads the store's latest revision and applies what changed since. Writes made
-/// by this instance need no follower; each catches the policy up before it returns. Every 10 minutes it also prunes
-/// the change feed of revisions older than an hour.
+/// `roster import`): when the store signals a commit (PostgreSQL's LISTEN/NOTIFY), and at the latest every
+/// `interval`, it reads the store's latest revision and applies what changed since. Writes made by this instance need
+/// no follower; each catches the policy up before it returns. Every 10 minutes it also prunes the change feed of
+/// revisions older than an hour.
 public struct PolicyFollower: Service {
     let organization: Organization
     let interval: Duration
@@ -24,7 +25,12 @@ public struct PolicyFollower: Service {
             var failing = false
             var lastPruned = ContinuousClock.now
             while true {
-                try await Task.sleep(for: interval)
+                if let signal = organization.changeSignal {
+                    await signal.wait(timeout: interval)
+                    try Task.checkCancellation()
+                } else {
+                    try await Task.sleep(for: interval)
+                }
                 if ContinuousClock.now - lastPruned >= .seconds(600) {
                     lastPruned = .now
                     do {

@@ -24,6 +24,29 @@ enum PostgresChangeFeed {
         }
     }
 
+    /// The channel a commit's revision is announced on (`NOTIFY`, delivered when the transaction commits).
+    static let channel = "roster_revisions"
+
+    /// Migration 2: the revision function also announces the revision on `channel`, so followers learn of a commit
+    /// at once instead of at their next poll. A rolled-back transaction announces nothing.
+    static let notifying: [String] = [
+        """
+        CREATE OR REPLACE FUNCTION roster_revision() RETURNS bigint LANGUAGE plpgsql AS $$
+        DECLARE
+            opened bigint := nullif(current_setting('roster.revision', true), '')::bigint;
+        BEGIN
+            IF opened IS NULL THEN
+                INSERT INTO revisions (revision, committed_at) SELECT coalesce(max(revision), 0) + 1, unixepoch() FROM revisions
+                RETURNING revision INTO opened;
+                PERFORM set_config('roster.revision', opened::text, true);
+                PERFORM pg_notify('\(channel)', opened::text);
+            END IF;
+            RETURN opened;
+        END $$
+        """
+    ]
+
+    /// Migration 1: the feed's functions and triggers.
     static let statements: [String] = [
         // The transaction's revision, opened by its first followed write.
         """

@@ -5,6 +5,7 @@ import NIOSSL
 import PostgresNIO
 import RosterModel
 import RosterStore
+import Synchronization
 
 /// The PostgreSQL backend, for several Roster instances sharing one organization: a pool of connections
 /// (PostgresNIO's `PostgresClient`), the schema migrated on open under an advisory lock.
@@ -78,8 +79,7 @@ public final class PostgresDatastore: Datastore {
             }
             let path = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
             self.init(
-                host: host, port: url.port ?? 5432, username: user.removingPercentEncoding ?? user,
-                password: url.password.map { $0.removingPercentEncoding ?? $0 }, database: path.isEmpty ? nil : path,
+                host: host, port: url.port ?? 5432, username: user, password: url.password, database: path.isEmpty ? nil : path,
                 tls: tls, poolSize: poolSize)
         }
 
@@ -88,11 +88,14 @@ public final class PostgresDatastore: Datastore {
             text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
         }
 
-        /// `text` with its password replaced by `***`, for messages and logs.
+        /// `text` with its password replaced by `***`, for messages and logs; also when `text` is not a valid URL
+        /// (a password with an unescaped `@` or `/`).
         public static func redacted(_ text: String) -> String {
-            guard var url = URLComponents(string: text), url.password != nil else { return text }
-            url.password = "***"
-            return url.string ?? text
+            guard let scheme = text.range(of: "://"), let at = text.range(of: "@", options: .backwards),
+                scheme.upperBound < at.lowerBound,
+                let colon = text[scheme.upperBound..<at.lowerBound].firstIndex(of: ":")
+            else { return text }
+            return text[..<text.index(after: colon)] + "***" + text[at.lowerBound...]
         }
 
         /// The TLS settings of `tls`, nil for none.
@@ -138,11 +141,21 @@ public final class PostgresDatastore: Datastore {
 
     private let client: PostgresClient
     private let running: Task<Void, Never>
+    private let listening: Task<Void, Never>
     private let logger: Logger
+    public let changeSignal: ChangeSignal?
+    /// Where the store connects.
+    let configuration: Configuration
 
-    private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger) {
+    private init(
+        configuration: Configuration, client: PostgresClient, running: Task<Void, Never>, listening: Task<Void, Never>,
+        signal: ChangeSignal, logger: Logger
+    ) {
+        self.configuration = configuration
         self.client = client
         self.running = running
+        self.listening = listening
+        self.changeSignal = signal
         self.logger = logger
     }
 
@@ -151,7 +164,40 @@ public final class PostgresDatastore: Datastore {
     public static func open(_ configuration: Configuration, logger: Logger = Logger(label: "roster.postgres")) async throws -> PostgresDatastore {
         try await migrate(configuration, logger: logger)
         let client = PostgresClient(configuration: configuration.client)
-        return PostgresDatastore(client: client, running: Task { await client.run() }, logger: logger)
+        let signal = ChangeSignal()
+        return PostgresDatastore(
+            configuration: configuration, client: client, running: Task { await client.run() },
+            listening: Task { await listen(configuration, signal: signal, logger: logger) }, signal: signal, logger: logger)
+    }
+
+    /// Fires `signal` for every revision any instance commits (`PostgresChangeFeed.channel`), on a connection of its
+    /// own, until cancelled. A lost connection is made again after a second; meanwhile followers poll, and the signal
+    /// fires on every (re)connection, so that what was committed while nobody listened is caught up.
+    private static func listen(_ configuration: Configuration, signal: ChangeSignal, logger: Logger) async {
+        var failing = false
+        while !Task.isCancelled {
+            do {
+                let connection = try await PostgresConnection.connect(configuration: try configuration.connection(), id: 1, logger: logger)
+                do {
+                    try await connection.listen(on: PostgresChangeFeed.channel) { notifications in
+                        if failing { logger.info("listening for other instances' changes again") }
+                        failing = false
+                        signal.fire()
+                        for try await _ in notifications { signal.fire() }
+                    }
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+                try? await connection.close()
+            } catch {
+                if !failing, !Task.isCancelled {
+                    logger.warning("cannot listen for other instances' changes; following them by polling until it can: \(error)")
+                }
+                failing = true
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
     }
 
     /// Opens the database, runs `body` with it and closes it, whether `body` returns or throws.
@@ -229,32 +275,134 @@ public final class PostgresDatastore: Datastore {
         }
     }
 
-    /// Runs `body` with a connection of the pool. What `body` throws passes through; a pool that cannot lease a
-    /// connection is the database being unreachable.
+    /// How long a transaction waits for a connection before it fails as unreachable: `leaseTimeout`, or while the
+    /// last wait failed `leaseTimeoutWhileDown`. The pool itself would wait a minute while PostgreSQL is down before
+    /// failing what waits; a request gets its 503 sooner.
+    static let leaseTimeout = TimeAmount.seconds(5)
+    static let leaseTimeoutWhileDown = TimeAmount.milliseconds(500)
+    /// Whether the last wait for a connection failed.
+    private let isDown = Atomic(false)
+
+    /// Runs `body` with a connection of the pool. What `body` throws passes through; a connection the pool cannot
+    /// lease within `leaseTimeout` is the database being unreachable.
+    ///
+    /// The pool lends a connection only for the length of a closure, and cannot be told to stop waiting for one but
+    /// by cancelling the task that waits: so a child task waits for the lease and hands the connection over, and
+    /// holds the lease until `body` is done with it.
     private func lease<T>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
-        do {
-            return try await client.withConnection { connection in
+        let handoff = ConnectionHandoff()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [client] in
                 do {
-                    return try await body(PostgresTransaction(connection: connection, logger: logger))
+                    try await client.withConnection { connection in
+                        guard handoff.deliver(connection) else { return }
+                        await handoff.waitForRelease()
+                    }
                 } catch {
-                    throw BodyError(error: error)
+                    handoff.fail(error)
                 }
             }
-        } catch let thrown as BodyError {
-            throw thrown.error
-        } catch {
-            throw StoreError.unreachable("PostgreSQL: no connection could be made (\(error))")
+            let timeout = isDown.load(ordering: .relaxed) ? Self.leaseTimeoutWhileDown : Self.leaseTimeout
+            let timer = MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: timeout) {
+                handoff.fail(StoreError.unreachable("no connection within \(timeout.nanoseconds / 1_000_000) ms"))
+            }
+            let connection: PostgresConnection
+            do {
+                connection = try await handoff.receive()
+                timer.cancel()
+                if isDown.load(ordering: .relaxed) { isDown.store(false, ordering: .relaxed) }
+            } catch {
+                timer.cancel()
+                isDown.store(true, ordering: .relaxed)
+                throw StoreError.unreachable("PostgreSQL: no connection could be made (\(error))")
+            }
+            defer { handoff.release() }
+            return try await body(PostgresTransaction(connection: connection, logger: logger))
         }
     }
 
     /// Closes every connection. The store must not be used afterwards.
     public func close() async {
+        listening.cancel()
+        await listening.value
         running.cancel()
         await running.value
     }
 }
 
-/// An error a transaction's body threw, carried past the pool so that it is not taken for the pool's.
-private struct BodyError: Error {
-    let error: any Error
+/// A pooled connection passed from the task that leased it to the task that runs a transaction on it, and back.
+private final class ConnectionHandoff: Sendable {
+    private enum Lease {
+        case pending
+        case delivered(PostgresConnection)
+        case failed(any Error)
+    }
+
+    private struct State {
+        var lease = Lease.pending
+        var receiver: CheckedContinuation<PostgresConnection, any Error>?
+        var released = false
+        var holder: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    /// Passes the leased connection on; false when the receiver has given up waiting (the lease is then returned).
+    func deliver(_ connection: PostgresConnection) -> Bool {
+        let (delivered, receiver) = state.withLock { state -> (Bool, CheckedContinuation<PostgresConnection, any Error>?) in
+            guard case .pending = state.lease else { return (false, nil) }
+            state.lease = .delivered(connection)
+            defer { state.receiver = nil }
+            return (true, state.receiver)
+        }
+        receiver?.resume(returning: connection)
+        return delivered
+    }
+
+    /// Fails the wait for a connection, unless one was delivered.
+    func fail(_ error: any Error) {
+        let receiver = state.withLock { state -> CheckedContinuation<PostgresConnection, any Error>? in
+            guard case .pending = state.lease else { return nil }
+            state.lease = .failed(error)
+            defer { state.receiver = nil }
+            return state.receiver
+        }
+        receiver?.resume(throwing: error)
+    }
+
+    /// The connection, once delivered; throws what failed the wait.
+    func receive() async throws -> PostgresConnection {
+        try await withCheckedThrowingContinuation { continuation in
+            let lease = state.withLock { state -> Lease in
+                if case .pending = state.lease { state.receiver = continuation }
+                return state.lease
+            }
+            switch lease {
+            case .pending: break
+            case .delivered(let connection): continuation.resume(returning: connection)
+            case .failed(let error): continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Gives the connection back: the holder returns its lease to the pool.
+    func release() {
+        let holder = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.released = true
+            defer { state.holder = nil }
+            return state.holder
+        }
+        holder?.resume()
+    }
+
+    /// Returns once the connection is given back.
+    func waitForRelease() async {
+        await withCheckedContinuation { continuation in
+            let released = state.withLock { state -> Bool in
+                if !state.released { state.holder = continuation }
+                return state.released
+            }
+            if released { continuation.resume() }
+        }
+    }
 }

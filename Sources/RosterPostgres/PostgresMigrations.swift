@@ -223,6 +223,7 @@ enum PostgresMigrations {
             )
             """,
         ] + PostgresChangeFeed.statements + seedPredefinedRoles),
+        Migration(version: 2, statements: PostgresChangeFeed.notifying),
     ]
 
     /// The predefined organization roles, as the SQLite backend's first migration inserts them.

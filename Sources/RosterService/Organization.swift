@@ -43,8 +43,11 @@ public struct Organization: Sendable {
         self.now = now
     }
 
+    /// Fired when another process commits a change, when the store can tell; see `Datastore.changeSignal`.
+    public var changeSignal: ChangeSignal? { store.changeSignal }
+
     /// Loads the policy when it is not loaded yet, then brings it up to the store's latest revision; returns that
-    /// revision. The server calls it at start, and `PolicyFollower` on a timer.
+    /// revision. The server calls it at start, and `PolicyFollower` when signalled or on a timer.
     @discardableResult
     public func catchUpPolicy() async throws -> Int {
         try await policy.catchUp(from: store)
@@ -65,6 +68,8 @@ private struct PolicyFollowingStore: Datastore {
     func read<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         try await base.read(body)
     }
+
+    var changeSignal: ChangeSignal? { base.changeSignal }
 }
 
 extension Organization {

@@ -152,4 +152,11 @@ public protocol Datastore: Sendable {
     func withTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T
     /// Runs `body` against a consistent snapshot. Writes inside it are a programming error.
     func read<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T
+    /// Fired when another process commits a change, for backends that learn of commits; nil for those that do not
+    /// (their followers poll).
+    var changeSignal: ChangeSignal? { get }
+}
+
+extension Datastore {
+    public var changeSignal: ChangeSignal? { nil }
 }

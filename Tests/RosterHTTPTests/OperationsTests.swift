@@ -7,6 +7,7 @@ import RosterModel
 import RosterSQLite
 import RosterService
 import RosterStore
+import Synchronization
 import Testing
 
 /// What an operator's tools ask of a running Roster: readiness and metrics, with no key.
@@ -86,6 +87,66 @@ struct OperationsTests {
             #expect(String(buffer: reply.body).contains("store_unavailable"))
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
         }
+    }
+}
+
+extension OperationsTests {
+    @Test("while the database cannot be reached, requests that need it get a retryable 503 store_unavailable; keys are still checked, and it recovers by itself")
+    func databaseOutage() async throws {
+        let sqlite = try await SQLiteDatastore.open(.init(path: ":memory:"))
+        let store = OutageStore(base: sqlite)
+        do {
+            let organization = Organization(store: store)
+            _ = try await organization.bootstrap(adminKey: Fixture.key, ownerEmail: Fixture.ownerEmail)
+            let app = Application(responder: buildResponder(organization: organization), logger: Fixture.quietLogger)
+            try await app.test(.router) { client in
+                let auth: HTTPFields = [.authorization: "Bearer \(Fixture.key)"]
+                store.isDown.store(true, ordering: .relaxed)
+                for (method, uri) in [(HTTPRequest.Method.get, "/v1/organization/groups"), (.post, "/v1/organization/groups")] {
+                    let reply = try await client.execute(
+                        uri: uri, method: method, headers: auth + [.contentType: "application/json"],
+                        body: ByteBuffer(string: #"{"name": "during the outage"}"#))
+                    #expect(reply.status == .serviceUnavailable)
+                    #expect(reply.headers[.retryAfter] == "1")
+                    let error = try #require(try JSONSerialization.jsonObject(with: Data(buffer: reply.body)) as? [String: Any])["error"] as? [String: Any]
+                    #expect(error?["code"] as? String == "store_unavailable")
+                    #expect(error?["type"] as? String == "server_error")
+                }
+                // Keys are decided from memory: a wrong one is still refused as such.
+                let stranger = try await client.execute(
+                    uri: "/v1/organization/groups", method: .get, headers: [.authorization: "Bearer sk-admin-not-a-key"])
+                #expect(stranger.status == .unauthorized)
+                #expect(try await client.execute(uri: "/readyz", method: .get).status == .serviceUnavailable)
+
+                store.isDown.store(false, ordering: .relaxed)
+                #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+                let listed = try await client.execute(uri: "/v1/organization/groups", method: .get, headers: auth)
+                #expect(listed.status == .ok)
+                #expect(!String(buffer: listed.body).contains("during the outage"))
+            }
+        } catch {
+            try? await sqlite.close()
+            throw error
+        }
+        try await sqlite.close()
+    }
+}
+
+/// A store whose database goes away while `isDown`, as PostgreSQL does when it restarts.
+private final class OutageStore: Datastore {
+    let base: any Datastore
+    let isDown = Atomic(false)
+
+    init(base: any Datastore) { self.base = base }
+
+    func withTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        if isDown.load(ordering: .relaxed) { throw StoreError.unreachable("the database restarts") }
+        return try await base.withTransaction(body)
+    }
+
+    func read<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        if isDown.load(ordering: .relaxed) { throw StoreError.unreachable("the database restarts") }
+        return try await base.read(body)
     }
 }
 

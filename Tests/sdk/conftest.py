@@ -1,26 +1,27 @@
 """Fixtures for the SDK suite: a real `roster serve` process driven through the official `openai` package.
 
-The session-scoped `server` runs on an in-memory database seeded from `support.SEED`, or on the empty database
-`ROSTER_SDK_DATABASE` names (CI runs the suite once more on PostgreSQL that way); tests that need a server of their
-own (shutdown, durability) call `support.start_server` directly, on SQLite. Every test makes its own objects with
-unique names (`support.unique`), so tests do not depend on one another on the shared server.
+The session-scoped `server` runs on an in-memory database seeded from `support.SEED`, or, when `ROSTER_SDK_POSTGRES`
+names a PostgreSQL cluster, on a new database there (CI runs the suite once more that way); tests that need a server
+of their own (shutdown, durability, two instances) call `support.start_server` on `support.fresh_database`. Every
+test makes its own objects with unique names (`support.unique`), so tests do not depend on one another on the shared
+server.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any, Callable, Iterable, Optional
 
 import openai
 import pytest
 
-from support import SEED, RawResponse, Server, all_users, new_email, raw_request, scim_create_user, start_server, unique
+from support import POSTGRES, SEED, RawResponse, Server, all_users, fresh_database, new_email, raw_request, scim_create_user, start_server, unique
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterable[Server]:
-    database = os.environ.get("ROSTER_SDK_DATABASE") or ":memory:"
-    server = start_server(tmp_path_factory.mktemp("roster-session"), database=database, seed=SEED)
+    workdir = tmp_path_factory.mktemp("roster-session")
+    database = fresh_database(workdir) if POSTGRES else ":memory:"
+    server = start_server(workdir, database=database, seed=SEED)
     yield server
     server.stop()
 

@@ -24,6 +24,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 ROSTER_BIN = Path(os.environ.get("ROSTER_BIN", REPO_ROOT / ".build" / "debug" / "roster"))
 ADMIN_KEY = "sk-admin-sdk-suite-" + "0123456789abcdef"
 STARTUP_TIMEOUT = 60.0
+# A PostgreSQL cluster whose user may create databases (CI sets it on the suite's second run, with psql on PATH):
+# then `fresh_database` makes PostgreSQL databases, and the suite runs on PostgreSQL.
+POSTGRES = os.environ.get("ROSTER_SDK_POSTGRES")
 
 # Identifiers: a type prefix and a 26-character ULID (Crockford base32, upper case; the first character is at
 # most 7 because the 48-bit timestamp fills 50 bits).
@@ -78,6 +81,17 @@ SEED: dict[str, Any] = {
 def unique(prefix: str = "t") -> str:
     """A name no other test uses."""
     return f"{prefix} {uuid.uuid4().hex[:12]}"
+
+
+def fresh_database(workdir: Path) -> str:
+    """An empty database for a server of a test's own: a new SQLite file in `workdir`, or a new database on the
+    `POSTGRES` cluster."""
+    if not POSTGRES:
+        workdir.mkdir(parents=True, exist_ok=True)
+        return str(workdir / f"roster-{uuid.uuid4().hex[:8]}.sqlite")
+    name = f"roster_sdk_{uuid.uuid4().hex[:12]}"
+    subprocess.run(["psql", POSTGRES, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return f"{POSTGRES.rsplit('/', 1)[0]}/{name}"
 
 
 def free_port() -> int:

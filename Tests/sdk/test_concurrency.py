@@ -3,6 +3,7 @@ state ends with exactly one of each thing."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
@@ -10,23 +11,47 @@ from typing import Callable
 import openai
 import pytest
 
-from support import ids, start_server, unique
+from support import fresh_database, ids, raw_request, start_server, unique
 
 THREADS = 20
 
 
-@pytest.fixture(scope="module", params=["memory", "file"])
-def org(request, server, tmp_path_factory):
-    """Each race runs on the shared in-memory server and again on a server with a database file, where
-    writers contend for SQLite's file lock."""
-    if request.param == "memory":
-        yield server.client().admin.organization
+class Alternating:
+    """`client.admin.organization` of several servers on one database, taking turns: each use of an attribute
+    (`org.groups`, at the start of every call) goes to the next server, so that racing requests land on different
+    instances."""
+
+    def __init__(self, servers):
+        self._orgs = itertools.cycle([s.client().admin.organization for s in servers])
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name):
+        with self._lock:
+            return getattr(next(self._orgs), name)
+
+
+@pytest.fixture(scope="module", params=["shared", "own database", "two instances"])
+def servers(request, server, tmp_path_factory):
+    """Each race runs on the shared server, again on a server with a database of its own (a SQLite file, where
+    writers contend for SQLite's file lock; a PostgreSQL database on the suite's PostgreSQL run), and again on two
+    servers sharing one such database, whose requests alternate."""
+    if request.param == "shared":
+        yield [server]
         return
     workdir = tmp_path_factory.mktemp("roster-file")
-    seeded = start_server(workdir, database=str(workdir / "roster.sqlite"),
-                          seed={"users": [{"email": "carol@example.com", "name": "Carol"}]})
-    yield seeded.client().admin.organization
-    assert seeded.stop() == 0
+    database = fresh_database(workdir)
+    seed = {"users": [{"email": "carol@example.com", "name": "Carol"}, {"email": "dana@example.com", "name": "Dana"}]}
+    started = [start_server(workdir, database=database, seed=seed)]
+    if request.param == "two instances":
+        started.append(start_server(workdir, database=database))
+    yield started
+    for one in started:
+        assert one.stop() == 0
+
+
+@pytest.fixture(scope="module")
+def org(servers):
+    return Alternating(servers) if len(servers) > 1 else servers[0].client().admin.organization
 
 
 @pytest.fixture
@@ -148,3 +173,40 @@ def test_concurrent_assignment_and_group_deletion_never_5xx(org, new_role, user_
         assert all(isinstance(s, int) and s in (200, 404) for s in statuses), statuses
         assert role.id not in ids(org.users.roles.list(user_id, limit=1000).data) or any(
             g.id == group.id for g in org.groups.list(limit=1000).data)
+
+
+def test_two_owners_demoting_each_other_at_once_leave_exactly_one_owner(servers, org):
+    """The last-active-owner rule under a race: each of the only two owners demotes the other at the same moment,
+    through different instances when there are two. One wins; the other is refused; one owner is left."""
+    danas = org.users.list(emails=["dana@example.com"]).data
+    if not danas:
+        pytest.skip("needs an organization of its own, whose only two owners the test controls")
+    first, second, dana = servers[0], servers[-1], danas[0]
+    admin = next(u for u in org.users.list(limit=100).data if u.email == "owner@localhost")
+    created = raw_request(first.origin, "POST", "/v1/organization/admin_api_keys", {"name": unique("dana"), "user_id": dana.id},
+                          key=first.admin_key)
+    assert created.status == 200, created.body
+    dana_key = created.json()["value"]
+    keys = {admin.id: first.admin_key, dana.id: dana_key}
+    for _ in range(5):
+        for user, key in keys.items():
+            if org.users.retrieve(user).role != "owner":
+                other = next(k for u, k in keys.items() if u != user)
+                restored = raw_request(first.origin, "POST", f"/v1/organization/users/{user}", {"role": "owner"}, key=other)
+                assert restored.status == 200, restored.body
+        barrier = threading.Barrier(2)
+
+        def demote(origin, key, user):
+            barrier.wait(timeout=30)
+            return raw_request(origin, "POST", f"/v1/organization/users/{user}", {"role": "reader"}, key=key).status
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            statuses = list(pool.map(lambda args: demote(*args), [
+                (first.origin, first.admin_key, dana.id), (second.origin, dana_key, admin.id)]))
+        assert sorted(statuses)[0] == 200 and sorted(statuses)[1] in (403, 409), statuses
+        owners = [u.id for u in org.users.list(limit=100).data if u.role == "owner"]
+        assert len(owners) == 1, owners
+    # The suite's key gets its owner back, for the races after this one.
+    if org.users.retrieve(admin.id).role != "owner":
+        restored = raw_request(first.origin, "POST", f"/v1/organization/users/{admin.id}", {"role": "owner"}, key=dana_key)
+        assert restored.status == 200, restored.body

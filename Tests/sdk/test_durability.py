@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import signal
 
-from support import ids, unique, start_server
+from support import fresh_database, ids, unique, start_server
 
 
 def test_a_group_created_just_before_a_sigkill_is_there_after_a_restart(tmp_path):
-    database = str(tmp_path / "roster.sqlite")
+    database = fresh_database(tmp_path)
     first = start_server(tmp_path / "first", database=database)
     try:
         group = first.client().admin.organization.groups.create(name=unique("durable"))
@@ -27,7 +27,7 @@ def test_a_group_created_just_before_a_sigkill_is_there_after_a_restart(tmp_path
 
 
 def test_roles_memberships_and_assignments_survive_a_sigkill_and_restart(tmp_path):
-    database = str(tmp_path / "roster.sqlite")
+    database = fresh_database(tmp_path)
     first = start_server(tmp_path / "first", database=database)
     try:
         org = first.client().admin.organization
@@ -54,7 +54,7 @@ def test_roles_memberships_and_assignments_survive_a_sigkill_and_restart(tmp_pat
 
 
 def test_restarting_with_the_same_admin_key_keeps_a_single_owner(tmp_path):
-    database = str(tmp_path / "roster.sqlite")
+    database = fresh_database(tmp_path)
     for run in ("first", "second"):
         server = start_server(tmp_path / run, database=database)
         try:
@@ -66,7 +66,7 @@ def test_restarting_with_the_same_admin_key_keeps_a_single_owner(tmp_path):
 
 
 def test_many_groups_acknowledged_just_before_a_sigkill_are_all_there_after_a_restart(tmp_path):
-    database = str(tmp_path / "roster.sqlite")
+    database = fresh_database(tmp_path)
     first = start_server(tmp_path / "first", database=database)
     try:
         org = first.client().admin.organization
@@ -89,7 +89,7 @@ def test_restarting_with_the_same_seed_changes_nothing(tmp_path):
         "groups": [{"name": "Seeded Group", "members": ["bob@example.com"], "roles": ["Seeded Role"]},
                    {"name": "Seeded IdP Group", "scim_managed": True, "members": ["ada@example.com"]}],
     }
-    database = str(tmp_path / "roster.sqlite")
+    database = fresh_database(tmp_path)
     snapshots = []
     for run in ("first", "second"):
         server = start_server(tmp_path / run, database=database, seed=seed)
@@ -116,7 +116,7 @@ def test_groups_acknowledged_by_concurrent_writers_before_a_sigkill_are_all_ther
     import threading
     import time
 
-    database = str(tmp_path / "roster.sqlite")
+    database = fresh_database(tmp_path)
     first = start_server(tmp_path / "first", database=database)
     acknowledged: list[str] = []
     lock = threading.Lock()

@@ -10,7 +10,7 @@ import time
 import openai
 import pytest
 
-from support import assert_api_error, assert_raw_error, ids, make_client, raw_request, start_server
+from support import assert_api_error, assert_raw_error, fresh_database, ids, make_client, raw_request, start_server
 
 
 def test_healthz_answers_200_without_a_key(raw):
@@ -95,7 +95,7 @@ def test_a_rejected_key_creates_nothing(server, org):
 
 
 def test_sigterm_shuts_the_server_down_gracefully_with_exit_code_0(tmp_path):
-    server = start_server(tmp_path, database=str(tmp_path / "roster.sqlite"))
+    server = start_server(tmp_path, database=fresh_database(tmp_path))
     try:
         group = server.client().admin.organization.groups.create(name="before shutdown")
         assert group.id.startswith("group_")
@@ -123,7 +123,7 @@ def test_sigterm_exits_0_promptly_even_with_an_idle_keep_alive_connection_open(t
 
 
 def test_sigterm_during_a_burst_of_writes_exits_0_and_keeps_every_acknowledged_write(tmp_path):
-    database = str(tmp_path / "roster.sqlite")
+    database = fresh_database(tmp_path)
     server = start_server(tmp_path / "first", database=database)
     acknowledged: list[str] = []
     refused: list[str] = []

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# PostgreSQL restarting under a running Roster, on a cluster of this script's own: while it is down, a request that
+# needs the database gets 503 `store_unavailable` (OpenAI's envelope, Retry-After) within seconds, keys are still
+# checked from memory, and /readyz says not ready; once it is back, Roster serves again by itself, and what it
+# acknowledged before is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source .ci/postgres.sh
+source .ci/lib.sh
+
+start_postgres
+build_roster
+key="sk-admin-ci-faults-0123456789"
+ROSTER_CI_DATABASE="$(new_postgres_database faults)" start_roster "$key"
+trap 'kill $roster_pid 2>/dev/null || true; stop_postgres' EXIT
+
+check() { python3 - "$roster_port" "$key" "$1" "$postgres_dir/group-id" <<'PY'
+import json, sys, time, urllib.error, urllib.request
+
+port, key, step, saved = sys.argv[1:5]
+origin = f"http://127.0.0.1:{port}"
+
+def parse(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+def call(method, path, body=None, secret=key):
+    request = urllib.request.Request(origin + path, method=method, data=json.dumps(body).encode() if body else None,
+                                     headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"})
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, parse(response.read()), time.monotonic() - started
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, parse(error.read()), time.monotonic() - started
+
+def expect(condition, message):
+    if not condition:
+        sys.exit(f"postgres-faults: {message}")
+
+if step == "before":
+    status, _, group, _ = call("POST", "/v1/organization/groups", {"name": "acknowledged before the restart"})
+    expect(status == 200, f"creating a group answered {status}")
+    open(saved, "w").write(group["id"])
+elif step == "down":
+    group = open(saved).read()
+    for method, path, body in (("GET", f"/v1/organization/groups/{group}", None),
+                               ("POST", "/v1/organization/groups", {"name": "during the restart"})):
+        status, headers, answer, took = call(method, path, body)
+        expect(status == 503, f"{method} {path} answered {status} while PostgreSQL was down: {answer}")
+        expect(answer["error"]["code"] == "store_unavailable", f"the 503 said {answer}")
+        expect(headers.get("Retry-After") == "1", "the 503 carried no Retry-After")
+        expect(took < 10, f"the 503 took {took:.1f} s")
+    status, _, _, _ = call("GET", "/v1/organization/groups", secret="sk-admin-not-a-key")
+    expect(status == 401, f"a wrong key answered {status} while PostgreSQL was down")
+    status, _, _, _ = call("GET", "/readyz")
+    expect(status == 503, f"/readyz answered {status} while PostgreSQL was down")
+    status, _, _, _ = call("GET", "/healthz")
+    expect(status == 200, f"/healthz answered {status}: the process is alive")
+    print("postgres-faults: while PostgreSQL was down, 503 store_unavailable, /readyz 503, keys still checked")
+else:
+    group = open(saved).read()
+    started = time.monotonic()
+    while call("GET", f"/v1/organization/groups/{group}")[0] != 200:
+        expect(time.monotonic() - started < 30, "Roster did not recover within 30 s of PostgreSQL's return")
+        time.sleep(0.2)
+    recovered = time.monotonic() - started
+    status, _, _, _ = call("GET", "/readyz")
+    expect(status == 200, f"/readyz answered {status} after the recovery")
+    status, _, _, _ = call("POST", "/v1/organization/groups", {"name": "after the restart"})
+    expect(status == 200, f"a write after the recovery answered {status}")
+    print(f"postgres-faults: serving again {recovered:.2f} s after PostgreSQL came back; the acknowledged write is there")
+PY
+}
+
+check before
+pause_postgres
+check down
+resume_postgres
+check after

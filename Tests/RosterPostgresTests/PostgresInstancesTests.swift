@@ -1,0 +1,111 @@
+import Foundation
+import RosterModel
+import RosterStore
+import Synchronization
+import Testing
+
+@testable import RosterPostgres
+
+/// Several stores on one database, as several Roster instances are: the order revisions commit in, and the signal
+/// that tells an instance another has committed.
+@Suite(.enabled(if: TestServer.url != nil, TestServer.skipReason))
+struct PostgresInstancesTests {
+    private static func group(_ name: String) -> Group {
+        Group(id: .make(.group), name: name, createdAt: 1_700_000_000)
+    }
+
+    @Test("a write that commits late never carries a revision below one a follower has already read")
+    func lateCommitKeepsRevisionOrder() async throws {
+        try await TestServer.withFreshStore { first in
+            try await TestServer.withSecondStore(on: first) { second in
+                let before = try await first.read { try await $0.latestRevision() }
+                let (gate, open) = AsyncStream<Void>.makeStream()
+                let late = Self.group("late"), early = Self.group("early")
+                let lateStarted = Flag(), earlyStarted = Flag()
+
+                // The late writer opens its transaction, writes, and waits before committing.
+                let lateWrite = Task {
+                    try await first.withTransaction { tx in
+                        try await tx.insertGroup(late)
+                        lateStarted.raise()
+                        for await _ in gate { break }
+                        return try await tx.latestRevision()
+                    }
+                }
+                while !lateStarted.isRaised { try await Task.sleep(for: .milliseconds(5)) }
+
+                // Another instance's write meanwhile waits for it, rather than committing first with a later number.
+                let earlyWrite = Task {
+                    try await second.withTransaction { tx in
+                        earlyStarted.raise()
+                        try await tx.insertGroup(early)
+                        return try await tx.latestRevision()
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(!earlyStarted.isRaised, "a second writer ran while the first was open")
+
+                // A follower reading now sees neither write: nothing it skips can commit below what it reads.
+                let seen = try await second.read { try await $0.changes(after: before, limit: 100) }
+                #expect(seen.revision == before)
+                #expect(seen.entities?.isEmpty == true)
+
+                open.yield()
+                let lateRevision = try await lateWrite.value
+                let earlyRevision = try await earlyWrite.value
+                #expect(lateRevision == before + 1)
+                #expect(earlyRevision == before + 2)
+
+                // The follower that read `before` now finds both, and applies them in order.
+                let caughtUp = try await second.read { try await $0.changes(after: before, limit: 100) }
+                #expect(caughtUp.revision == earlyRevision)
+                #expect(caughtUp.entities == [.group(late.id), .group(early.id)])
+                let afterLate = try await second.read { try await $0.changes(after: lateRevision, limit: 100) }
+                #expect(afterLate.entities == [.group(early.id)])
+            }
+        }
+    }
+
+    @Test("a commit on one instance fires the other's change signal; a rolled-back write fires nothing")
+    func commitsAreAnnounced() async throws {
+        try await TestServer.withFreshStore { first in
+            try await TestServer.withSecondStore(on: first) { second in
+                let signal = try #require(second.changeSignal)
+                // Drain what connecting fired, and let the listener settle.
+                await signal.wait(timeout: .seconds(2))
+                await signal.wait(timeout: .milliseconds(200))
+
+                struct Refused: Error {}
+                await #expect(throws: Refused.self) {
+                    try await first.withTransaction { tx in
+                        try await tx.insertGroup(Self.group("rolled back"))
+                        throw Refused()
+                    }
+                }
+                let quiet = ContinuousClock.now
+                await signal.wait(timeout: .milliseconds(500))
+                #expect(quiet.duration(to: .now) >= .milliseconds(450), "a rolled-back write was announced")
+
+                let started = ContinuousClock.now
+                try await first.withTransaction { try await $0.insertGroup(Self.group("announced")) }
+                await signal.wait(timeout: .seconds(10))
+                #expect(started.duration(to: .now) < .seconds(5), "the commit was not announced")
+            }
+        }
+    }
+}
+
+extension TestServer {
+    /// Runs `body` with a second store on the same database as `store`, as a second instance would open it.
+    static func withSecondStore<T>(on store: PostgresDatastore, _ body: (PostgresDatastore) async throws -> T) async throws -> T {
+        try await PostgresDatastore.withOpened(store.configuration, body)
+    }
+}
+
+/// A flag one task raises and another reads.
+private final class Flag: Sendable {
+    private let raised = Atomic(false)
+
+    func raise() { raised.store(true, ordering: .releasing) }
+    var isRaised: Bool { raised.load(ordering: .acquiring) }
+}
