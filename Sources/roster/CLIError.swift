@@ -31,6 +31,8 @@ struct CLIError: Error, CustomStringConvertible {
         switch error {
         case let error as OrganizationFile.ReadError:
             return error.description
+        case let error as OrganizationCopy.Refusal:
+            return "Nothing was copied: \(error.description)."
         case let error as ServiceError:
             return error.param.map { "\($0): \(error.message)" } ?? error.message
         case let error as StoreError:

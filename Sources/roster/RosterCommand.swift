@@ -7,7 +7,7 @@ struct RosterCommand: AsyncParsableCommand {
         commandName: "roster",
         abstract: "A self-hosted organization access-control server that speaks OpenAI's Admin API.",
         version: RosterVersion.current,
-        subcommands: [Serve.self, Import.self, Export.self, Backup.self, Migrate.self],
+        subcommands: [Serve.self, Import.self, Export.self, Backup.self, Migrate.self, Copy.self],
         defaultSubcommand: Serve.self)
 }
 
