@@ -246,7 +246,28 @@ public final class PostgresDatastore: Datastore {
         }
     }
 
+    /// How many times a transaction PostgreSQL aborted as a serialization failure or a deadlock is run again.
+    static let attempts = 5
+
     public func withTransaction<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        try await retrying { try await write(body) }
+    }
+
+    /// Runs `work` again when PostgreSQL aborted it to keep transactions apart (a serialization failure, a deadlock),
+    /// after a short random pause, up to `attempts` times; the caller never sees such an abort but the last.
+    private func retrying<T>(_ work: () async throws -> T) async throws -> T {
+        for attempt in 1... {
+            do {
+                return try await work()
+            } catch let failure as PostgresTransaction.SerializationFailure {
+                guard attempt < Self.attempts else { throw StoreError.unavailable("PostgreSQL aborted the transaction \(attempt) times: \(failure.message)") }
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(10 * attempt))))
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    private func write<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         try await lease { transaction in
             try await transaction.execute("BEGIN")
             do {
@@ -262,6 +283,10 @@ public final class PostgresDatastore: Datastore {
     }
 
     public func read<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        try await retrying { try await snapshot(body) }
+    }
+
+    private func snapshot<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         try await lease { transaction in
             try await transaction.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {

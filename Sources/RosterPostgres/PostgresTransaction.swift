@@ -142,6 +142,12 @@ struct PostgresTransaction: Sendable {
         }
     }
 
+    /// PostgreSQL aborted the transaction to keep it apart from another (a serialization failure or a deadlock);
+    /// `PostgresDatastore` runs it again.
+    struct SerializationFailure: Error {
+        let message: String
+    }
+
     /// A PostgreSQL error as the store's: a uniqueness violation is a conflict; anything else PostgreSQL or the
     /// connection reports is the backend's fault. Other errors (a transaction body's own) pass through.
     static func storeError(_ error: any Error) -> any Error {
@@ -149,6 +155,7 @@ struct PostgresTransaction: Sendable {
         if let state = error.serverInfo?[.sqlState] {
             let message = error.serverInfo?[.message] ?? ""
             if state == "23505" { return StoreError.conflict(message) }
+            if state == "40001" || state == "40P01" { return SerializationFailure(message: "\(state) \(message)") }
             // Connection exceptions, too many connections, and a server shutting down or starting up.
             if state.hasPrefix("08") || state == "53300" || state.hasPrefix("57P") {
                 return StoreError.unreachable("PostgreSQL error \(state): \(message)")

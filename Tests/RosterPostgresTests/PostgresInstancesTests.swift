@@ -95,6 +95,49 @@ struct PostgresInstancesTests {
     }
 }
 
+extension PostgresInstancesTests {
+    @Test("a transaction PostgreSQL aborts as a serialization failure or deadlock is run again, whole; one that keeps failing is an error, not a hang")
+    func abortedTransactionsAreRetried() async throws {
+        try await TestServer.withFreshStore { store in
+            let attempts = Counter()
+            let group = Self.group("retried")
+            try await store.withTransaction { tx in
+                let attempt = attempts.next()
+                try await tx.insertGroup(Group(id: .make(.group), name: "attempt \(attempt)", createdAt: 1_700_000_000))
+                if attempt == 1 { try await Self.abort(tx, code: "40001") }
+                if attempt == 2 { try await Self.abort(tx, code: "40P01") }
+                try await tx.insertGroup(group)
+            }
+            #expect(attempts.value == 3)
+            let names = try await store.read { try await $0.groups(page: PageRequest(limit: 10)) }.items.map(\.name)
+            #expect(names.sorted() == ["attempt 3", "retried"])
+
+            let hopeless = Counter()
+            await #expect(throws: StoreError.self) {
+                try await store.withTransaction { tx in
+                    _ = hopeless.next()
+                    try await Self.abort(tx, code: "40001")
+                }
+            }
+            #expect(hopeless.value == PostgresDatastore.attempts)
+        }
+    }
+
+    /// Makes PostgreSQL abort the transaction with the error `code`.
+    private static func abort(_ tx: any StoreTransaction, code: String) async throws {
+        let transaction = try #require(tx as? PostgresTransaction)
+        try await transaction.execute("DO $$ BEGIN RAISE EXCEPTION 'made to fail' USING ERRCODE = '\(code)'; END $$")
+    }
+}
+
+/// Counts calls.
+private final class Counter: Sendable {
+    private let count = Atomic(0)
+
+    func next() -> Int { count.add(1, ordering: .relaxed).newValue }
+    var value: Int { count.load(ordering: .relaxed) }
+}
+
 extension TestServer {
     /// Runs `body` with a second store on the same database as `store`, as a second instance would open it.
     static func withSecondStore<T>(on store: PostgresDatastore, _ body: (PostgresDatastore) async throws -> T) async throws -> T {
