@@ -8,6 +8,10 @@ noise falls on all of them alike. It also times a plain-SQLite commit loop on th
 synchronous=FULL, one row per transaction), the ceiling for a write that must survive `kill -9`. It prints each
 target's median req/s over the rounds, p50/p99 latency, and the ratios the README states goals for.
 
+With --postgres URL it also runs two Roster instances on one new PostgreSQL database and loads both at once (one wrk
+each, sharing the threads and connections; req/s summed), and times how long a write on one takes to be seen by the
+other. `Benchmarks/throughput-postgres.sh` starts a throwaway PostgreSQL and passes its URL.
+
     swift build -c release --product roster --scratch-path .build-release
     swift build -c release --product bare-route --scratch-path .build-release
     python3 Benchmarks/throughput.py --bin .build-release/release [--duration 5] [--rounds 3] [--connections 32]
@@ -15,6 +19,7 @@ target's median req/s over the rounds, p50/p99 latency, and the ratios the READM
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -81,16 +86,31 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or "wrk"
 
 
-def run_wrk(wrk: str, url: str, args: argparse.Namespace, headers: list[str], script: str | None, round_: int) -> tuple[float, float, float]:
-    command = [wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency"]
-    for header in headers:
-        command += ["-H", header]
-    if script:
-        command += ["-s", script]
-    command.append(url)
-    if script:
-        command += ["--", f"r{round_}"]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+def run_wrk(wrk: str, urls: list[str], args: argparse.Namespace, headers: list[str], script: str | None, round_: int) -> tuple[float, float, float]:
+    """Loads `urls` at once, one wrk each sharing the threads and connections; returns the summed req/s, the mean p50
+    and the worst p99."""
+    processes = []
+    for index, url in enumerate(urls):
+        command = [wrk, f"-t{max(1, args.threads // len(urls))}", f"-c{max(1, args.connections // len(urls))}",
+                   f"-d{args.duration}s", "--latency"]
+        for header in headers:
+            command += ["-H", header]
+        if script:
+            command += ["-s", script]
+        command.append(url)
+        if script:
+            command += ["--", f"r{round_}-{index}"]
+        processes.append(subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
+    results = []
+    for url, process in zip(urls, processes):
+        output, _ = process.communicate()
+        if process.returncode != 0:
+            raise SystemExit(f"wrk failed on {url}")
+        results.append(parse_wrk(url, output))
+    return (sum(r[0] for r in results), statistics.mean(r[1] for r in results), max(r[2] for r in results))
+
+
+def parse_wrk(url: str, output: str) -> tuple[float, float, float]:
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
@@ -121,6 +141,45 @@ def sqlite_commits(folder: str, seconds: float) -> float:
     return count / elapsed
 
 
+def visibility(writer: str, follower: str, samples: int) -> list[float]:
+    """Milliseconds from a write's response on `writer` to `follower` holding its revision, `samples` times."""
+    def connect(origin: str) -> http.client.HTTPConnection:
+        host, port = origin.removeprefix("http://").split(":")
+        return http.client.HTTPConnection(host, int(port), timeout=10)
+    write, read = connect(writer), connect(follower)
+    headers = {"Authorization": f"Bearer {ADMIN_KEY}", "Content-Type": "application/json"}
+    delays = []
+    for i in range(samples):
+        write.request("POST", "/v1/organization/groups", json.dumps({"name": f"visible {i} {time.time_ns()}"}), headers)
+        response = write.getresponse()
+        response.read()
+        revision = int(response.headers["roster-revision"])
+        written = time.perf_counter()
+        while True:
+            read.request("GET", "/healthz")
+            answer = read.getresponse()
+            answer.read()
+            if int(answer.headers["roster-revision"]) >= revision:
+                break
+            if time.perf_counter() - written > 5:
+                raise SystemExit(f"{follower} did not reach revision {revision} within 5 s")
+        delays.append((time.perf_counter() - written) * 1000)
+        time.sleep(0.02)
+    return delays
+
+
+def start_roster(bin_folder: str, database: str, folder: str, name: str, seed_path: str | None) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    log = os.path.join(folder, f"{name}.log")
+    command = [os.path.join(bin_folder, "roster"), "serve", "--database", database, "--port", str(port),
+               "--admin-key", ADMIN_KEY, "--log-level", "warning"]
+    if seed_path:
+        command += ["--seed", seed_path]
+    process = subprocess.Popen(command, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    wait_ready(f"http://127.0.0.1:{port}/readyz", process, log)
+    return process, f"http://127.0.0.1:{port}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", default=".build-release/release", help="folder with roster and bare-route")
@@ -130,6 +189,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--postgres", help="a PostgreSQL URL whose user may create databases: adds two instances on one "
+                                           "new database (Benchmarks/throughput-postgres.sh starts a throwaway server)")
     args = parser.parse_args()
     wrk = ensure_wrk()
     folder = tempfile.mkdtemp(prefix="roster-throughput-")
@@ -143,49 +204,65 @@ def main() -> None:
     with open(seed_path, "w") as f:
         json.dump(seed, f)
 
-    bare_port, roster_port = free_port(), free_port()
-    bare_log, roster_log = os.path.join(folder, "bare.log"), os.path.join(folder, "roster.log")
+    bare_port = free_port()
+    bare_log = os.path.join(folder, "bare.log")
     bare = subprocess.Popen([os.path.join(args.bin, "bare-route"), str(bare_port)], stdout=open(bare_log, "wb"), stderr=subprocess.STDOUT)
-    roster = subprocess.Popen(
-        [os.path.join(args.bin, "roster"), "serve", "--database", os.path.join(folder, "roster.sqlite"), "--port", str(roster_port),
-         "--admin-key", ADMIN_KEY, "--seed", seed_path, "--log-level", "warning"],
-        stdout=open(roster_log, "wb"), stderr=subprocess.STDOUT)
-    try:
-        wait_ready(f"http://127.0.0.1:{bare_port}/v1/organization/groups/x", bare, bare_log)
-        wait_ready(f"http://127.0.0.1:{roster_port}/readyz", roster, roster_log)
-        origin = f"http://127.0.0.1:{roster_port}"
+    processes = [bare]
+    post_script = os.path.join(folder, "post.lua")
+    with open(post_script, "w") as f:
+        f.write(POST_SCRIPT)
+    key = f"Authorization: Bearer {ADMIN_KEY}"
+    json_type = "Content-Type: application/json"
+
+    def check_script(name: str, user_id: str) -> str:
+        path = os.path.join(folder, f"{name}.lua")
+        with open(path, "w") as f:
+            f.write(f'wrk.method = "POST"\nwrk.body = \'{{"user_id":"{user_id}","permission":"api.groups.write"}}\'\n')
+        return path
+
+    def roster_targets(label: str, origins: list[str]) -> list[tuple[str, list[str], list[str], str | None]]:
+        origin = origins[0]
         group = call("GET", f"{origin}/v1/organization/groups?limit=1")["data"][0]["id"]
         # user0 holds "Group Manager" through Group 0; user1 holds only reader's permissions.
         manager = call("GET", f"{origin}/v1/organization/users?limit=1&emails=user0@example.com")["data"][0]["id"]
         user = call("GET", f"{origin}/v1/organization/users?limit=1&emails=user1@example.com")["data"][0]["id"]
-        post_script = os.path.join(folder, "post.lua")
-        with open(post_script, "w") as f:
-            f.write(POST_SCRIPT)
-        def check_script(name: str, user_id: str) -> str:
-            path = os.path.join(folder, f"{name}.lua")
-            with open(path, "w") as f:
-                f.write(f'wrk.method = "POST"\nwrk.body = \'{{"user_id":"{user_id}","permission":"api.groups.write"}}\'\n')
-            return path
-        key = f"Authorization: Bearer {ADMIN_KEY}"
-        json_type = "Content-Type: application/json"
-        targets = [
-            ("bare route", f"http://127.0.0.1:{bare_port}/v1/organization/groups/{group}", [], None),
-            ("GET a group", f"{origin}/v1/organization/groups/{group}", [key], None),
-            ("GET 100 groups", f"{origin}/v1/organization/groups?limit=100", [key], None),
-            ("GET a user's roles", f"{origin}/v1/organization/users/{user}/roles", [key], None),
-            ("check, allowed", f"{origin}/v1/organization/permission_checks", [key, json_type], check_script("allowed", manager)),
-            ("check, denied", f"{origin}/v1/organization/permission_checks", [key, json_type], check_script("denied", user)),
-            ("SCIM GET a user", f"{origin}/scim/v2/Users/{user}", [key], None),
-            ("POST a group", f"{origin}/v1/organization/groups", [key, json_type], post_script),
+        every = lambda path: [o + path for o in origins]  # noqa: E731
+        return [
+            (f"{label}GET a group", every(f"/v1/organization/groups/{group}"), [key], None),
+            (f"{label}GET 100 groups", every("/v1/organization/groups?limit=100"), [key], None),
+            (f"{label}GET a user's roles", every(f"/v1/organization/users/{user}/roles"), [key], None),
+            (f"{label}check, allowed", every("/v1/organization/permission_checks"), [key, json_type], check_script(f"allowed{len(label)}", manager)),
+            (f"{label}check, denied", every("/v1/organization/permission_checks"), [key, json_type], check_script(f"denied{len(label)}", user)),
+            (f"{label}SCIM GET a user", every(f"/scim/v2/Users/{user}"), [key], None),
+            (f"{label}POST a group", every("/v1/organization/groups"), [key, json_type], post_script),
         ]
+
+    delays: list[float] = []
+    try:
+        wait_ready(f"http://127.0.0.1:{bare_port}/v1/organization/groups/x", bare, bare_log)
+        roster, origin = start_roster(args.bin, os.path.join(folder, "roster.sqlite"), folder, "roster", seed_path)
+        processes.append(roster)
+        targets = [("bare route", [f"http://127.0.0.1:{bare_port}/v1/organization/groups/x"], [], None)]
+        targets += roster_targets("", [origin])
+        if args.postgres:
+            name = f"roster_bench_{os.getpid()}"
+            subprocess.run(["psql", args.postgres, "-qc", f"CREATE DATABASE {name}"], check=True)
+            database = f"{args.postgres.rsplit('/', 1)[0]}/{name}"
+            first, first_origin = start_roster(args.bin, database, folder, "postgres-a", seed_path)
+            processes.append(first)
+            second, second_origin = start_roster(args.bin, database, folder, "postgres-b", None)
+            processes.append(second)
+            targets += roster_targets("PG×2: ", [first_origin, second_origin])
         results: dict[str, list[tuple[float, float, float]]] = {name: [] for name, *_ in targets}
         commits: list[float] = []
         for round_ in range(args.rounds):
-            for name, url, headers, script in targets:
-                results[name].append(run_wrk(wrk, url, args, headers, script, round_))
+            for name, urls, headers, script in targets:
+                results[name].append(run_wrk(wrk, urls, args, headers, script, round_))
             commits.append(sqlite_commits(folder, args.duration))
+        if args.postgres:
+            delays = visibility(first_origin, second_origin, 100)
     finally:
-        for process in (roster, bare):
+        for process in reversed(processes):
             process.send_signal(signal.SIGINT)
             process.wait(timeout=30)
 
@@ -194,21 +271,31 @@ def main() -> None:
     bare_rate = median("bare route", 0)
     commit_rate = statistics.median(commits)
     print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, {args.rounds} rounds alternating; medians over the rounds\n")
-    print(f"| {'target':<24} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'ratio':>26} |")
-    print(f"|{'-' * 26}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 28}|")
+    print(f"| {'target':<28} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'ratio':>26} |")
+    print(f"|{'-' * 30}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 28}|")
     for name, *_ in targets:
         rate = median(name, 0)
         if name == "POST a group":
             ratio = f"{rate / commit_rate:.2f} of SQLite commits"
+        elif name == "PG×2: POST a group":
+            ratio = ""
         elif name == "bare route":
             ratio = "1.00"
         else:
             ratio = f"{rate / bare_rate:.2f} of the bare route"
-        print(f"| {name:<24} | {rate:>8.0f} | {median(name, 1):>7.2f} | {median(name, 2):>7.2f} | {ratio:>26} |")
-    print(f"| {'plain SQLite commits':<24} | {commit_rate:>8.0f} | {'':>7} | {'':>7} | {'':>26} |")
+        print(f"| {name:<28} | {rate:>8.0f} | {median(name, 1):>7.2f} | {median(name, 2):>7.2f} | {ratio:>26} |")
+    print(f"| {'plain SQLite commits':<28} | {commit_rate:>8.0f} | {'':>7} | {'':>7} | {'':>26} |")
+    if delays:
+        ordered = sorted(delays)
+        print(f"\nA write on one PostgreSQL instance seen by the other ({len(ordered)} writes): "
+              f"p50 {statistics.median(ordered):.1f} ms, p99 {ordered[int(len(ordered) * 0.99) - 1]:.1f} ms, "
+              f"max {ordered[-1]:.1f} ms")
     goals = [("GET a group", 0.5, bare_rate), ("check, allowed", 0.6, bare_rate), ("check, denied", 0.6, bare_rate),
              ("SCIM GET a user", 0.4, bare_rate),
              ("POST a group", 0.5, commit_rate)]
+    if args.postgres:
+        goals += [("PG×2: GET a group", 0.4, bare_rate), ("PG×2: check, allowed", 0.6, bare_rate),
+                  ("PG×2: check, denied", 0.6, bare_rate)]
     print()
     for name, goal, base in goals:
         ratio = median(name, 0) / base

@@ -57,6 +57,12 @@ struct PostgresTransaction: Sendable {
         }
     }
 
+    /// Queues a statement without binds or rows on the connection, without waiting for it: the connection runs its
+    /// statements in order, so the next one runs after it, and fails when it did.
+    func send(_ sql: String) {
+        let _: EventLoopFuture<PostgresQueryResult> = connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+    }
+
     /// Runs a statement without binds or rows (transaction control); `changes()` still tells about the one before.
     func execute(_ sql: String) async throws {
         _ = try await run(sql, [], counts: false)
