@@ -29,7 +29,10 @@ enum PostgresChangeFeed {
 
     /// Migration 2: the revision function also announces the revision on `channel`, so followers learn of a commit
     /// at once instead of at their next poll. A rolled-back transaction announces nothing.
-    static let notifying: [String] = [
+    static let notifying = [revisionFunction(announcing: true)]
+
+    /// The transaction's revision, opened by its first followed write; with `announcing`, also sent on `channel`.
+    private static func revisionFunction(announcing: Bool) -> String {
         """
         CREATE OR REPLACE FUNCTION roster_revision() RETURNS bigint LANGUAGE plpgsql AS $$
         DECLARE
@@ -38,30 +41,16 @@ enum PostgresChangeFeed {
             IF opened IS NULL THEN
                 INSERT INTO revisions (revision, committed_at) SELECT coalesce(max(revision), 0) + 1, unixepoch() FROM revisions
                 RETURNING revision INTO opened;
-                PERFORM set_config('roster.revision', opened::text, true);
-                PERFORM pg_notify('\(channel)', opened::text);
+                PERFORM set_config('roster.revision', opened::text, true);\(announcing ? "\n        PERFORM pg_notify('\(channel)', opened::text);" : "")
             END IF;
             RETURN opened;
         END $$
         """
-    ]
+    }
 
     /// Migration 1: the feed's functions and triggers.
     static let statements: [String] = [
-        // The transaction's revision, opened by its first followed write.
-        """
-        CREATE FUNCTION roster_revision() RETURNS bigint LANGUAGE plpgsql AS $$
-        DECLARE
-            opened bigint := nullif(current_setting('roster.revision', true), '')::bigint;
-        BEGIN
-            IF opened IS NULL THEN
-                INSERT INTO revisions (revision, committed_at) SELECT coalesce(max(revision), 0) + 1, unixepoch() FROM revisions
-                RETURNING revision INTO opened;
-                PERFORM set_config('roster.revision', opened::text, true);
-            END IF;
-            RETURN opened;
-        END $$
-        """,
+        revisionFunction(announcing: false),
         // A row trigger: opens the revision and, with arguments (kind, column), names the entity the row's column holds.
         """
         CREATE FUNCTION roster_feed() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -12,29 +12,17 @@ extension PostgresTransaction: TableCopying {
     }
 
     func rows(of table: String, columns: [String], key: [String], after: [StoredValue]?, limit: Int) async throws -> [[StoredValue]] {
-        var binds = (after ?? []).map(SQLValue.init)
-        binds.append(.integer(limit))
-        let condition = after == nil ? "" : "WHERE (\(Self.quoted(key))) > (\(Self.placeholders(key.count)))"
-        return try await query(
-            "SELECT \(Self.quoted(columns)) FROM \(table) \(condition) ORDER BY \(Self.quoted(key)) LIMIT ?", binds
-        ).map { $0.values.map(StoredValue.init) }
+        let sql = TableCopySQL.page(of: table, columns: columns, key: key, afterKey: after != nil)
+        return try await query(sql, (after ?? []).map(SQLValue.init) + [.integer(limit)]).map { $0.values.map(StoredValue.init) }
     }
 
     func insert(into table: String, columns: [String], rows: [[StoredValue]]) async throws {
         guard !rows.isEmpty else { return }
-        let tuple = "(\(Self.placeholders(columns.count)))"
-        try await query(
-            "INSERT INTO \(table) (\(Self.quoted(columns))) VALUES \(Array(repeating: tuple, count: rows.count).joined(separator: ", "))",
-            rows.flatMap { $0.map(SQLValue.init) })
+        try await query(TableCopySQL.insert(into: table, columns: columns, rows: rows.count), rows.flatMap { $0.map(SQLValue.init) })
     }
 
     func deleteAll(from table: String) async throws {
         try await query("DELETE FROM \(table)")
-    }
-
-    /// Column names, quoted and separated by commas.
-    private static func quoted(_ columns: [String]) -> String {
-        columns.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: ", ")
     }
 }
 

@@ -20,6 +20,30 @@ public protocol TableCopying: Sendable {
     func deleteAll(from table: String) async throws
 }
 
+/// The statements a backend runs for `TableCopying`, in the SQL both backends speak, with `?` placeholders.
+public enum TableCopySQL {
+    /// Up to `?` (the last bind) rows of `columns` in `key` order; with `afterKey`, after the key bound first.
+    public static func page(of table: String, columns: [String], key: [String], afterKey: Bool) -> String {
+        let condition = afterKey ? "WHERE (\(quoted(key))) > (\(placeholders(key.count)))" : ""
+        return "SELECT \(quoted(columns)) FROM \(table) \(condition) ORDER BY \(quoted(key)) LIMIT ?"
+    }
+
+    /// An insert of `rows` rows of `columns`, bound row after row.
+    public static func insert(into table: String, columns: [String], rows: Int) -> String {
+        let tuple = "(\(placeholders(columns.count)))"
+        return "INSERT INTO \(table) (\(quoted(columns))) VALUES \(Array(repeating: tuple, count: rows).joined(separator: ", "))"
+    }
+
+    /// Column names, quoted and separated by commas.
+    private static func quoted(_ columns: [String]) -> String {
+        columns.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: ", ")
+    }
+
+    private static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}
+
 /// Copies a whole organization, from one snapshot of the source, into an empty database in one transaction: every
 /// row of every table, so identifiers, key hashes, the audit log and the revisions stay as they are (`roster copy`).
 public enum OrganizationCopy {
