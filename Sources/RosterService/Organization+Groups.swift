@@ -13,8 +13,14 @@ extension Organization {
         return group
     }
 
+    /// The group as the policy holds it, at the revision every decision is made at (on this instance it includes every
+    /// write it acknowledged; on another it trails by the time a change takes to travel, which `roster-min-revision`
+    /// waits out). A group the policy does not hold yet — one another instance created an instant ago — is read from
+    /// the store, so a create on one instance and a read on another never meet a 404.
     public func group(id: Identifier) async throws -> Group {
-        try await store.read { try await $0.group(id: id) }
+        try await policy.loadIfNeeded(from: store)
+        if let group = policy.withState({ $0.groups[id]?.group }) { return group }
+        return try await store.read { try await $0.group(id: id) }
     }
 
     public func groups(page: PageRequest) async throws -> Page<Group> {

@@ -194,6 +194,31 @@ struct PolicyTests {
         }
     }
 
+    @Test("a group is read from the policy as the store holds it, and one another instance just created is found")
+    func groupReadsFollowTheStore() async throws {
+        try await Self.withTwoInstances { first, second, firstStore, _ in
+            let user = try await first.users(emails: nil, page: PageRequest(limit: 1)).items[0]
+            func stored(_ id: Identifier) async throws -> Group { try await firstStore.read { try await $0.group(id: id) } }
+            // Created on the first instance: the second, which has not caught up, still finds it.
+            let group = try await first.createGroup(name: "Readers Of Memory")
+            let behind = second.policy.revision
+            #expect(try await second.group(id: group.id) == group)
+            #expect(second.policy.revision == behind)
+            // A member added bumps the group's version and time in the store; both instances' reads follow.
+            try await first.addMember(groupID: group.id, userID: user.id)
+            _ = try await first.renameGroup(id: group.id, to: "Readers Of Memory 2")
+            let current = try await stored(group.id)
+            #expect(current.version == 3)
+            #expect(try await first.group(id: group.id) == current)
+            try await second.catchUpPolicy()
+            #expect(try await second.group(id: group.id) == current)
+            try await first.deleteGroup(id: group.id)
+            await expectStoreNotFound { _ = try await first.group(id: group.id) }
+            try await second.catchUpPolicy()
+            await expectStoreNotFound { _ = try await second.group(id: group.id) }
+        }
+    }
+
     @Test("requests are decided as the permission check explains: every user, permission and scope agree")
     func decisionsAgreeWithTheirExplanation() async throws {
         try await Fixture.with { world in
