@@ -35,9 +35,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RosterSQL",
+            dependencies: ["RosterStore", "RosterModel", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RosterSQLite",
             dependencies: [
-                "RosterStore", "RosterModel",
+                "RosterSQL", "RosterStore", "RosterModel",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -46,7 +51,7 @@ let package = Package(
         .target(
             name: "RosterPostgres",
             dependencies: [
-                "RosterStore", "RosterModel",
+                "RosterSQL", "RosterStore", "RosterModel",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),

@@ -11,19 +11,6 @@ import RosterStore
 /// only while no other write is open, so none that commits late can carry a smaller number than one a follower has
 /// already read (a sequence would hand out numbers before commit, in no particular commit order). Reads take no lock.
 enum PostgresChangeFeed {
-    /// The kind names written to `changes`, and the entity each names.
-    static func entity(kind: String, id: String) -> PolicyEntity? {
-        let id = Identifier(trusted: id)
-        switch kind {
-        case "user": return .user(id)
-        case "group": return .group(id)
-        case "role": return .role(id)
-        case "key": return .key(id)
-        case "project": return .project(id)
-        default: return nil
-        }
-    }
-
     /// The channel a commit's revision is announced on (`NOTIFY`, delivered when the transaction commits).
     static let channel = "roster_revisions"
 

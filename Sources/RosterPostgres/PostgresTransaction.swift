@@ -2,14 +2,15 @@ import Logging
 import NIOCore
 import PostgresNIO
 import RosterModel
+import RosterSQL
 import RosterStore
 import Synchronization
 
-/// One transaction on one leased connection; the SQL of each aggregate is in its `PostgresTransaction+…` file.
+/// One transaction on one leased connection; the SQL of each aggregate is RosterSQL's (`SQLTransaction`).
 ///
-/// Statements are written with `?` placeholders, numbered `$1`, `$2`, … before they are sent, so that the SQL reads
-/// like the SQLite backend's where the two dialects agree.
-struct PostgresTransaction: Sendable {
+/// Statements are written with `?` placeholders, numbered `$1`, `$2`, … before they are sent.
+struct PostgresTransaction: SQLTransaction {
+    static let dialect = SQLDialect.postgres
     let connection: PostgresConnection
     let logger: Logger
     /// How many rows the last statement changed, from its command tag.
@@ -28,7 +29,7 @@ struct PostgresTransaction: Sendable {
     /// that may conflict runs in a savepoint of its own: PostgreSQL aborts the whole transaction on an error, and
     /// a caller may go on after a conflict it expected.
     @discardableResult
-    func query(_ sql: String, _ binds: [SQLValue] = [], conflictMessage: String? = nil) async throws -> [Row] {
+    func query(_ sql: String, _ binds: [SQLValue], conflictMessage: String?) async throws -> [Row] {
         guard let conflictMessage else { return try await run(sql, binds) }
         try await execute("SAVEPOINT statement")
         do {
@@ -42,7 +43,7 @@ struct PostgresTransaction: Sendable {
     }
 
     /// Runs one read statement, calling `body` with each row as it is read.
-    func forEachRow(_ sql: String, _ binds: [SQLValue] = [], wholeTable: Bool = false, _ body: (Row) throws -> Void) async throws {
+    func forEachRow(_ sql: String, _ binds: [SQLValue], wholeTable: Bool, _ body: (Row) throws -> Void) async throws {
         do {
             let rows = try await connection.query(
                 PostgresQuery(unsafeSQL: Self.numbered(sql), binds: Self.bindings(binds)), logger: logger)
@@ -87,27 +88,6 @@ struct PostgresTransaction: Sendable {
         lastRowCount.value.load(ordering: .relaxed)
     }
 
-    /// `?, ?, …`: `count` placeholders for an `IN` list.
-    static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
-    }
-
-    /// Whether a row with `id` exists in `table`.
-    func exists(_ table: String, id: Identifier) async throws -> Bool {
-        try await !query("SELECT 1 FROM \(table) WHERE id = ?", [.text(id.rawValue)]).isEmpty
-    }
-
-    /// The `WHERE` fragment, `ORDER BY` and `LIMIT` of a keyset page over `column`, appending their binds.
-    func keyset(_ column: String, _ page: PageRequest, binds: inout [SQLValue]) -> (condition: String, tail: String) {
-        var condition = ""
-        if let after = page.after {
-            condition = " AND \(column) \(page.order == .ascending ? ">" : "<") ?"
-            binds.append(.text(after.rawValue))
-        }
-        binds.append(.integer(page.limit + 1))
-        return (condition, " ORDER BY \(column) \(page.order == .ascending ? "ASC" : "DESC") LIMIT ?")
-    }
-
     /// `sql` with its `?` placeholders numbered `$1`, `$2`, …; Roster's SQL has no `?` inside a literal.
     static func numbered(_ sql: String) -> String {
         guard sql.utf8.contains(UInt8(ascii: "?")) else { return sql }
@@ -132,6 +112,7 @@ struct PostgresTransaction: Sendable {
             case .text(let text): bindings.append(text)
             case .integer(let number): bindings.append(number)
             case .blob(let bytes): bindings.append(bytes)
+            case .real(let number): bindings.append(number)
             case .null: bindings.appendNull()
             }
         }
@@ -170,80 +151,5 @@ struct PostgresTransaction: Sendable {
         }
         // No answer from the server: it could not be reached, or the connection broke.
         return StoreError.unreachable("PostgreSQL: \(String(reflecting: error))")
-    }
-}
-
-/// A value bound to a statement or read from a row.
-enum SQLValue: Sendable {
-    case text(String)
-    case integer(Int)
-    case blob(ByteBuffer)
-    case null
-
-    /// Text, or NULL when nil.
-    static func optional(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
-
-    var string: String? {
-        if case .text(let text) = self { return text }
-        return nil
-    }
-
-    var integer: Int? {
-        if case .integer(let number) = self { return number }
-        return nil
-    }
-
-    var blob: ByteBuffer? {
-        if case .blob(let bytes) = self { return bytes }
-        return nil
-    }
-
-    var isNull: Bool {
-        if case .null = self { return true }
-        return false
-    }
-}
-
-/// A row of a result: its values by column name.
-struct Row: Sendable {
-    /// The column names of one result, shared by its rows.
-    final class Names: Sendable {
-        let indexes: [String: Int]
-        init(_ names: [String]) {
-            var indexes: [String: Int] = [:]
-            for (index, name) in names.enumerated() where indexes[name] == nil { indexes[name] = index }
-            self.indexes = indexes
-        }
-    }
-
-    let names: Names
-    let values: [SQLValue]
-
-    /// The value of the column named `name`; nil when the result has no such column.
-    func column(_ name: String) -> SQLValue? {
-        names.indexes[name].map { values[$0] }
-    }
-
-    func string(_ column: String) throws -> String {
-        guard let value = self.column(column)?.string else { throw StoreError.unavailable("column \(column) is missing") }
-        return value
-    }
-
-    func optionalString(_ column: String) -> String? {
-        self.column(column)?.string
-    }
-
-    func int(_ column: String) throws -> Int {
-        guard let value = self.column(column)?.integer else { throw StoreError.unavailable("column \(column) is missing") }
-        return value
-    }
-
-    func bool(_ column: String) throws -> Bool { try int(column) != 0 }
-
-    func identifier(_ column: String) throws -> Identifier { Identifier(trusted: try string(column)) }
-
-    func bytes(_ column: String) throws -> [UInt8] {
-        guard var blob = self.column(column)?.blob else { throw StoreError.unavailable("column \(column) is missing") }
-        return blob.readBytes(length: blob.readableBytes) ?? []
     }
 }

@@ -27,18 +27,6 @@ enum ChangeFeed {
         INSERT INTO temp.open_revision (revision) SELECT last_insert_rowid() WHERE NOT EXISTS (SELECT 1 FROM temp.open_revision);
         """
 
-    /// The entity a row of `changes` names; nil for a kind the triggers below do not write.
-    static func entity(kind: String, id: Identifier) -> PolicyEntity? {
-        switch kind {
-        case "user": .user(id)
-        case "group": .group(id)
-        case "role": .role(id)
-        case "key": .key(id)
-        case "project": .project(id)
-        default: nil
-        }
-    }
-
     /// A statement naming the entity `kind` whose id is `id` (an expression over NEW or OLD) in the open revision.
     private static func note(_ kind: String, _ id: String) -> String {
         "INSERT OR IGNORE INTO main.changes (revision, kind, entity) SELECT revision, '\(kind)', \(id) FROM temp.open_revision;"

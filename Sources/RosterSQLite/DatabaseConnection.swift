@@ -1,11 +1,12 @@
 import Foundation
-import SQLiteNIO
+import NIOCore
+import RosterSQL
 // SQLiteNIO's own build of SQLite, called directly. SQLiteNIO runs every statement as a hop to its thread pool and
 // back; Roster runs a read on the thread that asks and a write on the writer's own thread (`SQLiteDatastore`), so
 // that a transaction costs one round trip at most, however many statements it has.
 import VaporCSQLite
 
-/// One SQLite connection. Its statements run synchronously on the calling thread; `SQLiteDatastore` gives it to one
+/// One SQLite connection. Its statements run synchronously on the calling thread; `SQLValuestore` gives it to one
 /// transaction at a time. Prepared statements are kept for reuse.
 final class DatabaseConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
@@ -37,12 +38,12 @@ final class DatabaseConnection: @unchecked Sendable {
     }
 
     /// Runs one statement with `binds` and returns its rows.
-    func query(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [Row] {
+    func query(_ sql: String, _ binds: [SQLValue] = []) async throws -> [Row] {
         try run(sql, binds)
     }
 
     /// Runs one statement with `binds` and returns its rows, on the calling thread.
-    func run(_ sql: String, _ binds: [SQLiteData] = []) throws -> [Row] {
+    func run(_ sql: String, _ binds: [SQLValue] = []) throws -> [Row] {
         var rows: [Row] = []
         try forEachRow(sql, binds) { rows.append($0) }
         return rows
@@ -50,7 +51,7 @@ final class DatabaseConnection: @unchecked Sendable {
 
     /// Runs one statement with `binds`, calling `body` with each row as it is read, on the calling thread: a result
     /// of a million rows is never held whole. `body` must not run statements on this connection.
-    func forEachRow(_ sql: String, _ binds: [SQLiteData] = [], _ body: (Row) throws -> Void) throws {
+    func forEachRow(_ sql: String, _ binds: [SQLValue] = [], _ body: (Row) throws -> Void) throws {
         guard let handle else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed") }
         let (statement, knownNames) = try prepared(sql, handle)
         defer {
@@ -102,10 +103,10 @@ final class DatabaseConnection: @unchecked Sendable {
         return (statement, nil)
     }
 
-    private func bind(_ value: SQLiteData, at index: Int32, of statement: OpaquePointer) -> Int32 {
+    private func bind(_ value: SQLValue, at index: Int32, of statement: OpaquePointer) -> Int32 {
         switch value {
         case .integer(let number): sqlite_nio_sqlite3_bind_int64(statement, index, Int64(number))
-        case .float(let number): sqlite_nio_sqlite3_bind_double(statement, index, number)
+        case .real(let number): sqlite_nio_sqlite3_bind_double(statement, index, number)
         case .text(let text): sqlite_nio_sqlite3_bind_text(statement, index, text, -1, Self.transient)
         case .blob(let buffer):
             buffer.withUnsafeReadableBytes { bytes in
@@ -115,10 +116,10 @@ final class DatabaseConnection: @unchecked Sendable {
         }
     }
 
-    private func value(at column: Int32, of statement: OpaquePointer) -> SQLiteData {
+    private func value(at column: Int32, of statement: OpaquePointer) -> SQLValue {
         switch sqlite_nio_sqlite3_column_type(statement, column) {
         case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, column)))
-        case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, column))
+        case SQLITE_FLOAT: return .real(sqlite_nio_sqlite3_column_double(statement, column))
         case SQLITE_TEXT:
             guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .text("") }
             let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
@@ -141,27 +142,6 @@ final class DatabaseConnection: @unchecked Sendable {
 
     /// SQLite copies a bound value before the bind returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-}
-
-/// A row of a result: its values by column name.
-struct Row: Sendable {
-    /// The column names of one result, shared by its rows.
-    final class Names: Sendable {
-        let indexes: [String: Int]
-        init(_ names: [String]) {
-            var indexes: [String: Int] = [:]
-            for (index, name) in names.enumerated() where indexes[name] == nil { indexes[name] = index }
-            self.indexes = indexes
-        }
-    }
-
-    let names: Names
-    let values: [SQLiteData]
-
-    /// The value of the column named `name`; nil when the result has no such column.
-    func column(_ name: String) -> SQLiteData? {
-        names.indexes[name].map { values[$0] }
-    }
 }
 
 /// An error SQLite returned, with its extended result code.

@@ -1,10 +1,11 @@
 import Foundation
 import RosterModel
+import RosterSQL
 import RosterStore
-import SQLiteNIO
 
-/// One transaction on one connection; the SQL of each aggregate is in its `SQLiteTransaction+…` file.
-struct SQLiteTransaction: Sendable {
+/// One transaction on one connection; the SQL of each aggregate is RosterSQL's (`SQLTransaction`).
+struct SQLiteTransaction: SQLTransaction {
+    static let dialect = SQLDialect.sqlite
     let connection: DatabaseConnection
     let queryPlans: QueryPlanRecorder?
 
@@ -54,7 +55,7 @@ struct SQLiteTransaction: Sendable {
 
     /// Runs one statement, turning uniqueness violations into `StoreError.conflict(conflictMessage)`.
     @discardableResult
-    func query(_ sql: String, _ binds: [SQLiteData] = [], conflictMessage: String? = nil) async throws -> [Row] {
+    func query(_ sql: String, _ binds: [SQLValue], conflictMessage: String?) async throws -> [Row] {
         do {
             try recordPlan(sql, binds)
             return try connection.run(sql, binds)
@@ -65,8 +66,8 @@ struct SQLiteTransaction: Sendable {
     }
 
     /// Runs one read statement, calling `body` with each row as it is read (see `DatabaseConnection.forEachRow`).
-    /// `wholeTable` marks a statement meant to read every row, whose plan is therefore not recorded.
-    func forEachRow(_ sql: String, _ binds: [SQLiteData] = [], wholeTable: Bool = false, _ body: (Row) throws -> Void) async throws {
+    /// A `wholeTable` statement's plan is not recorded.
+    func forEachRow(_ sql: String, _ binds: [SQLValue], wholeTable: Bool, _ body: (Row) throws -> Void) async throws {
         do {
             if !wholeTable { try recordPlan(sql, binds) }
             try connection.forEachRow(sql, binds, body)
@@ -76,7 +77,7 @@ struct SQLiteTransaction: Sendable {
     }
 
     /// Records the statement's query plan, when plans are recorded.
-    private func recordPlan(_ sql: String, _ binds: [SQLiteData]) throws {
+    private func recordPlan(_ sql: String, _ binds: [SQLValue]) throws {
         guard let queryPlans else { return }
         let plan = try connection.run("EXPLAIN QUERY PLAN \(sql)", binds)
         queryPlans.record(sql: sql, plan: plan.compactMap { $0.column("detail")?.string })
@@ -85,53 +86,5 @@ struct SQLiteTransaction: Sendable {
     /// How many rows the last statement on this connection changed.
     func changes() async throws -> Int {
         try await query("SELECT changes() AS n").first?.column("n")?.integer ?? 0
-    }
-
-    /// `?, ?, …`: `count` placeholders for an `IN` list.
-    static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
-    }
-
-    /// Whether a row with `id` exists in `table`.
-    func exists(_ table: String, id: Identifier) async throws -> Bool {
-        try await !query("SELECT 1 FROM \(table) WHERE id = ?", [.text(id.rawValue)]).isEmpty
-    }
-
-    /// The `WHERE` fragment, `ORDER BY` and `LIMIT` of a keyset page over `column`, appending their binds.
-    func keyset(_ column: String, _ page: PageRequest, binds: inout [SQLiteData]) -> (condition: String, tail: String) {
-        var condition = ""
-        if let after = page.after {
-            condition = " AND \(column) \(page.order == .ascending ? ">" : "<") ?"
-            binds.append(.text(after.rawValue))
-        }
-        binds.append(.integer(page.limit + 1))
-        return (condition, " ORDER BY \(column) \(page.order == .ascending ? "ASC" : "DESC") LIMIT ?")
-    }
-}
-
-/// Reading typed values out of rows; a missing or mistyped column is a store fault, never a crash.
-extension Row {
-    func string(_ column: String) throws -> String {
-        guard let value = self.column(column)?.string else { throw StoreError.unavailable("column \(column) is missing") }
-        return value
-    }
-
-    func optionalString(_ column: String) -> String? {
-        guard let data = self.column(column), !data.isNull else { return nil }
-        return data.string
-    }
-
-    func int(_ column: String) throws -> Int {
-        guard let value = self.column(column)?.integer else { throw StoreError.unavailable("column \(column) is missing") }
-        return value
-    }
-
-    func bool(_ column: String) throws -> Bool { try int(column) != 0 }
-
-    func identifier(_ column: String) throws -> Identifier { Identifier(trusted: try string(column)) }
-
-    func bytes(_ column: String) throws -> [UInt8] {
-        guard var blob = self.column(column)?.blob else { throw StoreError.unavailable("column \(column) is missing") }
-        return blob.readBytes(length: blob.readableBytes) ?? []
     }
 }

@@ -1,10 +1,10 @@
 import RosterModel
 import RosterStore
 
-extension PostgresTransaction: ProjectStore {
-    static let projectColumns = "p.id, p.name, p.created_at, p.archived_at, p.external_key_id, p.residency"
+extension SQLTransaction {
+    package static var projectColumns: String { "p.id, p.name, p.created_at, p.archived_at, p.external_key_id, p.residency" }
 
-    static func project(from row: Row) throws -> Project {
+    package static func project(from row: Row) throws -> Project {
         Project(
             id: try row.identifier("id"), name: try row.string("name"), createdAt: try row.int("created_at"),
             archivedAt: row.column("archived_at")?.integer, externalKeyID: row.optionalString("external_key_id"),
@@ -29,7 +29,7 @@ extension PostgresTransaction: ProjectStore {
         return PredefinedProjectRole.allCases[rank]
     }
 
-    func insertProject(_ project: Project) async throws {
+    package func insertProject(_ project: Project) async throws {
         try await query(
             "INSERT INTO projects (id, name, created_at, archived_at, external_key_id, residency) VALUES (?, ?, ?, ?, ?, ?)",
             [
@@ -39,22 +39,22 @@ extension PostgresTransaction: ProjectStore {
             conflictMessage: "A project with id '\(project.id)' already exists.")
     }
 
-    func project(id: Identifier) async throws -> Project {
+    package func project(id: Identifier) async throws -> Project {
         let rows = try await query("SELECT \(Self.projectColumns) FROM projects p WHERE p.id = ?", [.text(id.rawValue)])
         guard let row = rows.first else { throw StoreError.notFound(.project, id.rawValue) }
         return try Self.project(from: row)
     }
 
-    func projects(includeArchived: Bool, page: PageRequest) async throws -> Page<Project> {
+    package func projects(includeArchived: Bool, page: PageRequest) async throws -> Page<Project> {
         var binds: [SQLValue] = []
         let (condition, tail) = keyset("p.id", page, binds: &binds)
-        // Without archived projects, the list can read the partial index `projects_active`.
-        let source = includeArchived ? "projects p WHERE 1 = 1" : "projects p WHERE p.archived_at IS NULL"
+        // Without archived projects, the list reads the partial index `projects_active`.
+        let source = includeArchived ? "projects p WHERE 1 = 1" : Self.dialect.activeProjects
         let rows = try await query("SELECT \(Self.projectColumns) FROM \(source)\(condition)\(tail)", binds)
         return Page(rows: try rows.map(Self.project(from:)), limit: page.limit)
     }
 
-    func updateProject(_ project: Project) async throws {
+    package func updateProject(_ project: Project) async throws {
         try await query(
             "UPDATE projects SET name = ?, external_key_id = ?, residency = ?, archived_at = ? WHERE id = ?",
             [
@@ -64,7 +64,7 @@ extension PostgresTransaction: ProjectStore {
         if try await changes() == 0 { throw StoreError.notFound(.project, project.id.rawValue) }
     }
 
-    func addProjectMember(projectID: Identifier, userID: Identifier, addedAt: Int) async throws -> Bool {
+    package func addProjectMember(projectID: Identifier, userID: Identifier, addedAt: Int) async throws -> Bool {
         guard try await exists("projects", id: projectID) else { throw StoreError.notFound(.project, projectID.rawValue) }
         guard try await exists("users", id: userID) else { throw StoreError.notFound(.user, userID.rawValue) }
         try await query(
@@ -73,21 +73,20 @@ extension PostgresTransaction: ProjectStore {
         return try await changes() > 0
     }
 
-    func removeProjectMember(projectID: Identifier, userID: Identifier) async throws -> Bool {
+    package func removeProjectMember(projectID: Identifier, userID: Identifier) async throws -> Bool {
         try await query(
             "DELETE FROM project_members WHERE project_id = ? AND user_id = ?", [.text(projectID.rawValue), .text(userID.rawValue)])
         return try await changes() > 0
     }
 
     /// A member row: the user's columns, when it joined and its predefined role in the project.
-    private static let memberColumns =
-        "\(userColumns), pm.added_at, \(projectRoleRank(user: "pm.user_id", project: "pm.project_id"))"
+    private static var memberColumns: String { "\(userColumns), pm.added_at, \(projectRoleRank(user: "pm.user_id", project: "pm.project_id"))" }
 
     private static func member(from row: Row) throws -> ProjectMember {
         ProjectMember(user: try user(from: row), role: projectRole(from: row), addedAt: try row.int("added_at"))
     }
 
-    func projectMember(projectID: Identifier, userID: Identifier) async throws -> ProjectMember? {
+    package func projectMember(projectID: Identifier, userID: Identifier) async throws -> ProjectMember? {
         try await query(
             """
             SELECT \(Self.memberColumns) FROM project_members pm JOIN users u ON u.id = pm.user_id
@@ -96,7 +95,7 @@ extension PostgresTransaction: ProjectStore {
         ).first.map(Self.member(from:))
     }
 
-    func projectMembers(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectMember> {
+    package func projectMembers(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectMember> {
         var binds: [SQLValue] = [.text(projectID.rawValue)]
         let (condition, tail) = keyset("pm.user_id", page, binds: &binds)
         let rows = try await query(
@@ -107,11 +106,11 @@ extension PostgresTransaction: ProjectStore {
         return Page(rows: try rows.map(Self.member(from:)), limit: page.limit)
     }
 
-    func projects(ofUser userID: Identifier) async throws -> [(project: Project, role: PredefinedProjectRole?)] {
+    package func projects(ofUser userID: Identifier) async throws -> [(project: Project, role: PredefinedProjectRole?)] {
         try await projects(ofUsers: [userID])[userID] ?? []
     }
 
-    func projects(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [(project: Project, role: PredefinedProjectRole?)]] {
+    package func projects(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [(project: Project, role: PredefinedProjectRole?)]] {
         guard !userIDs.isEmpty else { return [:] }
         let rows = try await query(
             """
@@ -124,7 +123,7 @@ extension PostgresTransaction: ProjectStore {
         }
     }
 
-    func addProjectGroup(projectID: Identifier, groupID: Identifier, createdAt: Int) async throws -> Bool {
+    package func addProjectGroup(projectID: Identifier, groupID: Identifier, createdAt: Int) async throws -> Bool {
         guard try await exists("projects", id: projectID) else { throw StoreError.notFound(.project, projectID.rawValue) }
         guard try await exists("groups", id: groupID) else { throw StoreError.notFound(.group, groupID.rawValue) }
         try await query(
@@ -133,20 +132,20 @@ extension PostgresTransaction: ProjectStore {
         return try await changes() > 0
     }
 
-    func removeProjectGroup(projectID: Identifier, groupID: Identifier) async throws -> Bool {
+    package func removeProjectGroup(projectID: Identifier, groupID: Identifier) async throws -> Bool {
         try await query(
             "DELETE FROM project_groups WHERE project_id = ? AND group_id = ?", [.text(projectID.rawValue), .text(groupID.rawValue)])
         return try await changes() > 0
     }
 
     /// An access row: the group's columns, the project and when the access was granted.
-    private static let projectGroupColumns = "\(groupColumns), pg.project_id, pg.created_at AS granted_at"
+    private static var projectGroupColumns: String { "\(groupColumns), pg.project_id, pg.created_at AS granted_at" }
 
     private static func projectGroup(from row: Row) throws -> ProjectGroup {
         ProjectGroup(projectID: try row.identifier("project_id"), group: try group(from: row), createdAt: try row.int("granted_at"))
     }
 
-    func projectGroup(projectID: Identifier, groupID: Identifier) async throws -> ProjectGroup? {
+    package func projectGroup(projectID: Identifier, groupID: Identifier) async throws -> ProjectGroup? {
         try await query(
             """
             SELECT \(Self.projectGroupColumns) FROM project_groups pg JOIN groups g ON g.id = pg.group_id
@@ -155,7 +154,7 @@ extension PostgresTransaction: ProjectStore {
         ).first.map(Self.projectGroup(from:))
     }
 
-    func projectGroups(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectGroup> {
+    package func projectGroups(projectID: Identifier, page: PageRequest) async throws -> Page<ProjectGroup> {
         var binds: [SQLValue] = [.text(projectID.rawValue)]
         let (condition, tail) = keyset("pg.group_id", page, binds: &binds)
         let rows = try await query(
@@ -166,7 +165,7 @@ extension PostgresTransaction: ProjectStore {
         return Page(rows: try rows.map(Self.projectGroup(from:)), limit: page.limit)
     }
 
-    func hasGroupAccess(projectID: Identifier, userID: Identifier) async throws -> Bool {
+    package func hasGroupAccess(projectID: Identifier, userID: Identifier) async throws -> Bool {
         // The user's groups by `group_members_user`, each checked against the primary key of `project_groups`.
         try await !query(
             """
@@ -176,7 +175,7 @@ extension PostgresTransaction: ProjectStore {
         ).isEmpty
     }
 
-    func removeProjectRoleAssignments(projectID: Identifier, from principal: Principal) async throws {
+    package func removeProjectRoleAssignments(projectID: Identifier, from principal: Principal) async throws {
         let (table, column) = switch principal {
         case .user: ("user_roles", "user_id")
         case .group: ("group_roles", "group_id")

@@ -2,13 +2,15 @@ import Foundation
 import RosterModel
 import RosterStore
 
-extension PostgresTransaction: AuditStore {
-    static let auditColumns = """
-        a.id, a.type, a.effective_at, a.actor_key_id, a.actor_user_id, a.actor_email, a.project_id, a.project_name,
-        a.resource_id, a.details
+extension SQLTransaction {
+    package static var auditColumns: String {
         """
+            a.id, a.type, a.effective_at, a.actor_key_id, a.actor_user_id, a.actor_email, a.project_id, a.project_name,
+            a.resource_id, a.details
+            """
+    }
 
-    static func auditEvent(from row: Row) throws -> AuditEvent {
+    package static func auditEvent(from row: Row) throws -> AuditEvent {
         let rawType = try row.string("type")
         guard let type = AuditEventType(rawValue: rawType) else {
             throw StoreError.unavailable("audit event type \(rawType) is unknown")
@@ -27,7 +29,7 @@ extension PostgresTransaction: AuditStore {
             resourceID: try row.string("resource_id"), details: try JSON.parse(Data(try row.string("details").utf8)))
     }
 
-    func appendAuditEvent(_ event: AuditEvent) async throws {
+    package func appendAuditEvent(_ event: AuditEvent) async throws {
         try await query(
             """
             INSERT INTO audit_logs (id, type, effective_at, actor_key_id, actor_user_id, actor_email, actor_email_key,
@@ -43,7 +45,7 @@ extension PostgresTransaction: AuditStore {
             conflictMessage: "An audit log event with id '\(event.id)' already exists.")
     }
 
-    func auditEvents(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent> {
+    package func auditEvents(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent> {
         var conditions: [String] = []
         var binds: [SQLValue] = []
         func bound(_ comparison: String, _ value: Int?) {

@@ -1,12 +1,11 @@
 import NIOCore
 import RosterModel
 import RosterStore
-import SQLiteNIO
 
-extension SQLiteTransaction: ServiceAccountStore {
-    static let serviceAccountColumns = "s.id, s.project_id, s.name, s.role, s.created_at"
+extension SQLTransaction {
+    package static var serviceAccountColumns: String { "s.id, s.project_id, s.name, s.role, s.created_at" }
 
-    static func serviceAccount(from row: Row) throws -> ServiceAccount {
+    package static func serviceAccount(from row: Row) throws -> ServiceAccount {
         let role = try row.string("role")
         guard let accountRole = ServiceAccount.Role(rawValue: role) else {
             throw StoreError.unavailable("service account role \(role) is unknown")
@@ -16,7 +15,7 @@ extension SQLiteTransaction: ServiceAccountStore {
             role: accountRole, createdAt: try row.int("created_at"))
     }
 
-    func insertServiceAccount(_ account: ServiceAccount, key: (key: ServiceAccountKey, secretHash: [UInt8])?) async throws {
+    package func insertServiceAccount(_ account: ServiceAccount, key: (key: ServiceAccountKey, secretHash: [UInt8])?) async throws {
         guard try await exists("projects", id: account.projectID) else {
             throw StoreError.notFound(.project, account.projectID.rawValue)
         }
@@ -40,14 +39,14 @@ extension SQLiteTransaction: ServiceAccountStore {
             conflictMessage: "That service account key already exists.")
     }
 
-    func serviceAccount(id: Identifier) async throws -> ServiceAccount {
+    package func serviceAccount(id: Identifier) async throws -> ServiceAccount {
         let rows = try await query(
             "SELECT \(Self.serviceAccountColumns) FROM service_accounts s WHERE s.id = ?", [.text(id.rawValue)])
         guard let row = rows.first else { throw StoreError.notFound(.serviceAccount, id.rawValue) }
         return try Self.serviceAccount(from: row)
     }
 
-    func serviceAccount(id: Identifier, projectID: Identifier) async throws -> ServiceAccount {
+    package func serviceAccount(id: Identifier, projectID: Identifier) async throws -> ServiceAccount {
         let rows = try await query(
             "SELECT \(Self.serviceAccountColumns) FROM service_accounts s WHERE s.id = ? AND s.project_id = ?",
             [.text(id.rawValue), .text(projectID.rawValue)])
@@ -55,22 +54,22 @@ extension SQLiteTransaction: ServiceAccountStore {
         return try Self.serviceAccount(from: row)
     }
 
-    func serviceAccounts(projectID: Identifier, page: PageRequest) async throws -> Page<ServiceAccount> {
-        var binds: [SQLiteData] = [.text(projectID.rawValue)]
+    package func serviceAccounts(projectID: Identifier, page: PageRequest) async throws -> Page<ServiceAccount> {
+        var binds: [SQLValue] = [.text(projectID.rawValue)]
         let (condition, tail) = keyset("s.id", page, binds: &binds)
         let rows = try await query(
             "SELECT \(Self.serviceAccountColumns) FROM service_accounts s WHERE s.project_id = ?\(condition)\(tail)", binds)
         return Page(rows: try rows.map(Self.serviceAccount(from:)), limit: page.limit)
     }
 
-    func updateServiceAccount(_ account: ServiceAccount) async throws {
+    package func updateServiceAccount(_ account: ServiceAccount) async throws {
         try await query(
             "UPDATE service_accounts SET name = ?, role = ? WHERE id = ? AND project_id = ?",
             [.text(account.name), .text(account.role.rawValue), .text(account.id.rawValue), .text(account.projectID.rawValue)])
         if try await changes() == 0 { throw StoreError.notFound(.serviceAccount, account.id.rawValue) }
     }
 
-    func deleteServiceAccount(id: Identifier) async throws {
+    package func deleteServiceAccount(id: Identifier) async throws {
         // Its keys go by ON DELETE CASCADE, in this same statement.
         try await query("DELETE FROM service_accounts WHERE id = ?", [.text(id.rawValue)])
         if try await changes() == 0 { throw StoreError.notFound(.serviceAccount, id.rawValue) }

@@ -3,10 +3,10 @@ import NIOCore
 import RosterModel
 import RosterStore
 
-extension PostgresTransaction: AdminKeyStore {
-    static let keyColumns = "id, name, owner_id, redacted_value, created_at, expires_at, last_used_at, scopes"
+extension SQLTransaction {
+    package static var keyColumns: String { "id, name, owner_id, redacted_value, created_at, expires_at, last_used_at, scopes" }
 
-    static func adminKey(from row: Row) throws -> AdminKey {
+    package static func adminKey(from row: Row) throws -> AdminKey {
         var scopes: [String]?
         if let text = row.optionalString("scopes") {
             do {
@@ -21,12 +21,12 @@ extension PostgresTransaction: AdminKeyStore {
             expiresAt: row.column("expires_at")?.integer, lastUsedAt: row.column("last_used_at")?.integer, scopes: scopes)
     }
 
-    static func scopesData(_ scopes: [String]?) -> SQLValue {
+    package static func scopesData(_ scopes: [String]?) -> SQLValue {
         guard let scopes, let data = try? JSONEncoder().encode(scopes) else { return .null }
         return .text(String(decoding: data, as: UTF8.self))
     }
 
-    func insertKey(_ key: AdminKey, secretHash: [UInt8]) async throws {
+    package func insertKey(_ key: AdminKey, secretHash: [UInt8]) async throws {
         guard try await exists("users", id: key.ownerID) else { throw StoreError.notFound(.user, key.ownerID.rawValue) }
         try await query(
             """
@@ -41,24 +41,24 @@ extension PostgresTransaction: AdminKeyStore {
             conflictMessage: "That admin key already exists.")
     }
 
-    func key(secretHash: [UInt8]) async throws -> (key: AdminKey, storedHash: [UInt8])? {
+    package func key(secretHash: [UInt8]) async throws -> (key: AdminKey, storedHash: [UInt8])? {
         let rows = try await query(
             "SELECT \(Self.keyColumns), secret_hash FROM admin_keys WHERE secret_hash = ?", [.blob(ByteBuffer(bytes: secretHash))])
         guard let row = rows.first else { return nil }
         return (try Self.adminKey(from: row), try row.bytes("secret_hash"))
     }
 
-    func keyCount() async throws -> Int {
+    package func keyCount() async throws -> Int {
         try await query("SELECT count(*) AS n FROM admin_keys").first?.column("n")?.integer ?? 0
     }
 
-    func key(id: Identifier) async throws -> AdminKey {
+    package func key(id: Identifier) async throws -> AdminKey {
         let rows = try await query("SELECT \(Self.keyColumns) FROM admin_keys WHERE id = ?", [.text(id.rawValue)])
         guard let row = rows.first else { throw StoreError.notFound(.adminKey, id.rawValue) }
         return try Self.adminKey(from: row)
     }
 
-    func keys(page: PageRequest) async throws -> Page<AdminKey> {
+    package func keys(page: PageRequest) async throws -> Page<AdminKey> {
         var binds: [SQLValue] = []
         let (condition, tail) = keyset("id", page, binds: &binds)
         // The primary key is the list's index.
@@ -66,12 +66,12 @@ extension PostgresTransaction: AdminKeyStore {
         return Page(rows: try rows.map(Self.adminKey(from:)), limit: page.limit)
     }
 
-    func keys(ownerID: Identifier) async throws -> [AdminKey] {
+    package func keys(ownerID: Identifier) async throws -> [AdminKey] {
         try await query("SELECT \(Self.keyColumns) FROM admin_keys WHERE owner_id = ? ORDER BY id", [.text(ownerID.rawValue)])
             .map(Self.adminKey(from:))
     }
 
-    func updateKey(_ key: AdminKey) async throws {
+    package func updateKey(_ key: AdminKey) async throws {
         guard try await exists("users", id: key.ownerID) else { throw StoreError.notFound(.user, key.ownerID.rawValue) }
         try await query(
             "UPDATE admin_keys SET owner_id = ?, name = ?, scopes = ?, expires_at = ? WHERE id = ?",
@@ -82,13 +82,13 @@ extension PostgresTransaction: AdminKeyStore {
         if try await changes() == 0 { throw StoreError.notFound(.adminKey, key.id.rawValue) }
     }
 
-    func deleteKey(id: Identifier) async throws {
+    package func deleteKey(id: Identifier) async throws {
         try await query("DELETE FROM admin_keys WHERE id = ?", [.text(id.rawValue)])
         if try await changes() == 0 { throw StoreError.notFound(.adminKey, id.rawValue) }
     }
 
     /// One `UPDATE` per batch of keys, each found through the primary key; the `CASE` picks each key's time.
-    func recordKeyUse(_ lastUsed: [Identifier: Int]) async throws {
+    package func recordKeyUse(_ lastUsed: [Identifier: Int]) async throws {
         let entries = lastUsed.sorted { $0.key < $1.key }
         for start in stride(from: 0, to: entries.count, by: Self.keyUseBatch) {
             let batch = entries[start..<min(start + Self.keyUseBatch, entries.count)]
@@ -98,7 +98,7 @@ extension PostgresTransaction: AdminKeyStore {
             let cases = Array(repeating: "WHEN ? THEN ?", count: batch.count).joined(separator: " ")
             try await query(
                 """
-                UPDATE admin_keys SET last_used_at = greatest(coalesce(last_used_at, 0), CASE id \(cases) END)
+                UPDATE admin_keys SET last_used_at = \(Self.dialect.greatest)(coalesce(last_used_at, 0), CASE id \(cases) END)
                 WHERE id IN (\(Self.placeholders(batch.count)))
                 """,
                 binds)
@@ -106,5 +106,5 @@ extension PostgresTransaction: AdminKeyStore {
     }
 
     /// How many keys one `recordKeyUse` statement updates at most (three binds each).
-    static let keyUseBatch = 500
+    package static var keyUseBatch: Int { 500 }
 }

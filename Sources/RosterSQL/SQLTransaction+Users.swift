@@ -2,17 +2,19 @@ import Foundation
 import RosterModel
 import RosterStore
 
-extension PostgresTransaction: UserStore {
+extension SQLTransaction {
     /// The user columns, with the predefined organization role the user holds directly: `min` picks `owner` over
     /// `reader`; project roles do not count.
-    static let userColumns = """
-        u.id, u.email, u.name, u.created_at, u.is_scim_managed, u.technical_level, u.developer_persona,
-        u.user_name, u.external_id, u.active, u.version, u.updated_at,
-        (SELECT min(r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-          WHERE ur.user_id = u.id AND r.is_predefined = 1 AND r.project_id IS NULL) AS role
+    package static var userColumns: String {
         """
+            u.id, u.email, u.name, u.created_at, u.is_scim_managed, u.technical_level, u.developer_persona,
+            u.user_name, u.external_id, u.active, u.version, u.updated_at,
+            (SELECT min(r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+              WHERE ur.user_id = u.id AND r.is_predefined = 1 AND r.project_id IS NULL) AS role
+            """
+    }
 
-    static func user(from row: Row) throws -> User {
+    package static func user(from row: Row) throws -> User {
         User(
             id: try row.identifier("id"), email: row.optionalString("email"), name: try row.string("name"),
             addedAt: try row.int("created_at"), role: row.optionalString("role").flatMap(PredefinedRole.init(rawValue:)),
@@ -26,7 +28,7 @@ extension PostgresTransaction: UserStore {
         "A user with email '\(user.email ?? "")' or user name '\(user.userName)' already exists."
     }
 
-    func insertUser(_ user: User) async throws {
+    package func insertUser(_ user: User) async throws {
         try await query(
             """
             INSERT INTO users (id, email, email_key, name, created_at, is_scim_managed, technical_level, developer_persona,
@@ -45,18 +47,18 @@ extension PostgresTransaction: UserStore {
         }
     }
 
-    func user(id: Identifier) async throws -> User {
+    package func user(id: Identifier) async throws -> User {
         let rows = try await query("SELECT \(Self.userColumns) FROM users u WHERE u.id = ?", [.text(id.rawValue)])
         guard let row = rows.first else { throw StoreError.notFound(.user, id.rawValue) }
         return try Self.user(from: row)
     }
 
-    func user(email: String) async throws -> User? {
+    package func user(email: String) async throws -> User? {
         try await query("SELECT \(Self.userColumns) FROM users u WHERE u.email_key = ?", [.text(Validation.comparisonKey(email))])
             .first.map(Self.user(from:))
     }
 
-    func users(emails: [String]?, includeInactive: Bool, page: PageRequest) async throws -> Page<User> {
+    package func users(emails: [String]?, includeInactive: Bool, page: PageRequest) async throws -> Page<User> {
         var binds: [SQLValue] = []
         var filter = includeInactive ? "" : " AND u.active = 1"
         if let emails {
@@ -69,7 +71,7 @@ extension PostgresTransaction: UserStore {
         return Page(rows: try rows.map(Self.user(from:)), limit: page.limit)
     }
 
-    func updateUser(_ user: User) async throws {
+    package func updateUser(_ user: User) async throws {
         try await query(
             """
             UPDATE users SET email = ?, email_key = ?, name = ?, technical_level = ?, developer_persona = ?,
@@ -87,13 +89,13 @@ extension PostgresTransaction: UserStore {
         if try await changes() == 0 { throw StoreError.notFound(.user, user.id.rawValue) }
     }
 
-    func deleteUser(id: Identifier) async throws {
+    package func deleteUser(id: Identifier) async throws {
         // Memberships, role assignments and keys go by ON DELETE CASCADE, in this same statement.
         try await query("DELETE FROM users WHERE id = ?", [.text(id.rawValue)])
         if try await changes() == 0 { throw StoreError.notFound(.user, id.rawValue) }
     }
 
-    func firstOwner() async throws -> User? {
+    package func firstOwner() async throws -> User? {
         let rows = try await query(
             """
             SELECT \(Self.userColumns) FROM users u
@@ -105,7 +107,7 @@ extension PostgresTransaction: UserStore {
         return try rows.first.map(Self.user(from:))
     }
 
-    func activeOwnerCount() async throws -> Int {
+    package func activeOwnerCount() async throws -> Int {
         try await query(
             """
             SELECT count(*) AS n FROM user_roles ur JOIN users u ON u.id = ur.user_id
@@ -115,29 +117,29 @@ extension PostgresTransaction: UserStore {
         ).first?.column("n")?.integer ?? 0
     }
 
-    func user(userName: String) async throws -> User? {
+    package func user(userName: String) async throws -> User? {
         try await query(
             "SELECT \(Self.userColumns) FROM users u WHERE u.user_name_key = ?", [.text(Validation.comparisonKey(userName))]
         ).first.map(Self.user(from:))
     }
 
-    func users(externalID: String) async throws -> [User] {
+    package func users(externalID: String) async throws -> [User] {
         try await query("SELECT \(Self.userColumns) FROM users u WHERE u.external_id = ? ORDER BY u.id", [.text(externalID)])
             .map(Self.user(from:))
     }
 
-    func userCount() async throws -> Int {
+    package func userCount() async throws -> Int {
         try await query("SELECT count(*) AS n FROM users").first?.column("n")?.integer ?? 0
     }
 
-    func users(offset: Int, limit: Int) async throws -> [User] {
+    package func users(offset: Int, limit: Int) async throws -> [User] {
         // SCIM pages by position (startIndex), which only OFFSET can answer.
         try await query(
             "SELECT \(Self.userColumns) FROM users u ORDER BY u.id LIMIT ? OFFSET ?", [.integer(limit), .integer(offset)]
         ).map(Self.user(from:))
     }
 
-    func scimAttributes(ofUsers ids: [Identifier]) async throws -> [Identifier: JSON] {
+    package func scimAttributes(ofUsers ids: [Identifier]) async throws -> [Identifier: JSON] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await query(
             "SELECT id, scim_attributes FROM users WHERE id IN (\(Self.placeholders(ids.count)))",
@@ -150,7 +152,7 @@ extension PostgresTransaction: UserStore {
         return attributes
     }
 
-    func setSCIMAttributes(_ attributes: JSON?, ofUser id: Identifier) async throws {
+    package func setSCIMAttributes(_ attributes: JSON?, ofUser id: Identifier) async throws {
         try await query(
             "UPDATE users SET scim_attributes = ? WHERE id = ?", [.optional(attributes?.serialized), .text(id.rawValue)])
         if try await changes() == 0 { throw StoreError.notFound(.user, id.rawValue) }

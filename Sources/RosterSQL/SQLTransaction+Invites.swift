@@ -2,21 +2,15 @@ import Foundation
 import RosterModel
 import RosterStore
 
-extension PostgresTransaction: InviteStore {
-    static let inviteColumns = "i.id, i.email, i.role, i.projects, i.created_at, i.expires_at, i.accepted_at"
-
-    /// One element of the `projects` column: `{"id": "proj_…", "role": "owner"}`.
-    private struct StoredGrant: Codable {
-        var id: String
-        var role: String
-    }
+extension SQLTransaction {
+    package static var inviteColumns: String { "i.id, i.email, i.role, i.projects, i.created_at, i.expires_at, i.accepted_at" }
 
     private static func encode(_ grants: [Invite.ProjectGrant]) throws -> SQLValue {
         let stored = grants.map { StoredGrant(id: $0.projectID.rawValue, role: $0.role.rawValue) }
         return .text(String(decoding: try JSONEncoder().encode(stored), as: UTF8.self))
     }
 
-    static func invite(from row: Row) throws -> Invite {
+    package static func invite(from row: Row) throws -> Invite {
         let role = try row.string("role")
         guard let organizationRole = PredefinedRole(rawValue: role) else {
             throw StoreError.unavailable("invite role \(role) is unknown")
@@ -34,7 +28,7 @@ extension PostgresTransaction: InviteStore {
             acceptedAt: row.column("accepted_at")?.integer)
     }
 
-    func insertInvite(_ invite: Invite) async throws {
+    package func insertInvite(_ invite: Invite) async throws {
         try await query(
             """
             INSERT INTO invites (id, email, email_key, role, projects, created_at, expires_at, accepted_at)
@@ -48,25 +42,25 @@ extension PostgresTransaction: InviteStore {
             conflictMessage: "An invite with id '\(invite.id)' already exists.")
     }
 
-    func invite(id: Identifier) async throws -> Invite {
+    package func invite(id: Identifier) async throws -> Invite {
         let rows = try await query("SELECT \(Self.inviteColumns) FROM invites i WHERE i.id = ?", [.text(id.rawValue)])
         guard let row = rows.first else { throw StoreError.notFound(.invite, id.rawValue) }
         return try Self.invite(from: row)
     }
 
-    func invites(page: PageRequest) async throws -> Page<Invite> {
+    package func invites(page: PageRequest) async throws -> Page<Invite> {
         var binds: [SQLValue] = []
         let (condition, tail) = keyset("i.id", page, binds: &binds)
         let rows = try await query("SELECT \(Self.inviteColumns) FROM invites i WHERE 1 = 1\(condition)\(tail)", binds)
         return Page(rows: try rows.map(Self.invite(from:)), limit: page.limit)
     }
 
-    func deleteInvite(id: Identifier) async throws {
+    package func deleteInvite(id: Identifier) async throws {
         try await query("DELETE FROM invites WHERE id = ?", [.text(id.rawValue)])
         if try await changes() == 0 { throw StoreError.notFound(.invite, id.rawValue) }
     }
 
-    func unacceptedInvites(email: String) async throws -> [Invite] {
+    package func unacceptedInvites(email: String) async throws -> [Invite] {
         // `invites_email` finds the email's invites already in identifier order.
         try await query(
             "SELECT \(Self.inviteColumns) FROM invites i WHERE i.email_key = ? AND i.accepted_at IS NULL ORDER BY i.id",
@@ -74,8 +68,14 @@ extension PostgresTransaction: InviteStore {
         ).map(Self.invite(from:))
     }
 
-    func markInviteAccepted(id: Identifier, at time: Int) async throws {
+    package func markInviteAccepted(id: Identifier, at time: Int) async throws {
         try await query("UPDATE invites SET accepted_at = ? WHERE id = ?", [.integer(time), .text(id.rawValue)])
         if try await changes() == 0 { throw StoreError.notFound(.invite, id.rawValue) }
     }
+}
+
+/// One element of the `invites.projects` column: `{"id": "proj_…", "role": "owner"}`.
+private struct StoredGrant: Codable {
+    var id: String
+    var role: String
 }

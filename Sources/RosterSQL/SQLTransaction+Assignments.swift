@@ -2,7 +2,7 @@ import Foundation
 import RosterModel
 import RosterStore
 
-extension PostgresTransaction: AssignmentStore {
+extension SQLTransaction {
     private static func table(for principal: Principal) -> (table: String, column: String, parent: String) {
         switch principal {
         case .user: ("user_roles", "user_id", "users")
@@ -10,7 +10,7 @@ extension PostgresTransaction: AssignmentStore {
         }
     }
 
-    func assign(roleID: Identifier, to principal: Principal) async throws -> Bool {
+    package func assign(roleID: Identifier, to principal: Principal) async throws -> Bool {
         let (table, column, parent) = Self.table(for: principal)
         guard try await exists(parent, id: principal.id) else {
             throw StoreError.notFound(principal.type == "user" ? .user : .group, principal.id.rawValue)
@@ -22,21 +22,21 @@ extension PostgresTransaction: AssignmentStore {
         return try await changes() > 0
     }
 
-    func unassign(roleID: Identifier, from principal: Principal) async throws -> Bool {
+    package func unassign(roleID: Identifier, from principal: Principal) async throws -> Bool {
         let (table, column, _) = Self.table(for: principal)
         try await query(
             "DELETE FROM \(table) WHERE \(column) = ? AND role_id = ?", [.text(principal.id.rawValue), .text(roleID.rawValue)])
         return try await changes() > 0
     }
 
-    func isAssigned(roleID: Identifier, to principal: Principal) async throws -> Bool {
+    package func isAssigned(roleID: Identifier, to principal: Principal) async throws -> Bool {
         let (table, column, _) = Self.table(for: principal)
         return try await !query(
             "SELECT 1 FROM \(table) WHERE \(column) = ? AND role_id = ?", [.text(principal.id.rawValue), .text(roleID.rawValue)]
         ).isEmpty
     }
 
-    func roles(ofGroup groupID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole> {
+    package func roles(ofGroup groupID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole> {
         var binds: [SQLValue] = [.text(groupID.rawValue)]
         let projectCondition = Self.projectCondition(scope, binds: &binds)
         let (condition, tail) = keyset("gr.role_id", page, binds: &binds)
@@ -50,16 +50,18 @@ extension PostgresTransaction: AssignmentStore {
     }
 
     /// The sources of every role a user holds: its own assignments, then its groups'.
-    private static let userRoleSources = """
-        WITH sources (role_id, principal_type, principal_id) AS (
-            SELECT role_id, 'user', user_id FROM user_roles WHERE user_id = ?
-            UNION ALL
-            SELECT gr.role_id, 'group', gr.group_id
-            FROM group_members gm JOIN group_roles gr ON gr.group_id = gm.group_id WHERE gm.user_id = ?
-        )
-        SELECT \(roleColumns), json_agg(json_build_array(s.principal_type, s.principal_id))::text AS sources
-        FROM sources s JOIN roles r ON r.id = s.role_id \(creatorJoin)
+    private static var userRoleSources: String {
         """
+            WITH sources (role_id, principal_type, principal_id) AS (
+                SELECT role_id, 'user', user_id FROM user_roles WHERE user_id = ?
+                UNION ALL
+                SELECT gr.role_id, 'group', gr.group_id
+                FROM group_members gm JOIN group_roles gr ON gr.group_id = gm.group_id WHERE gm.user_id = ?
+            )
+            SELECT \(roleColumns), \(dialect.jsonArrays("s.principal_type", "s.principal_id")) AS sources
+            FROM sources s JOIN roles r ON r.id = s.role_id \(creatorJoin)
+            """
+    }
 
     private static func assignedRole(from row: Row) throws -> AssignedRole {
         let pairs = try JSONDecoder().decode([[String]].self, from: Data(try row.string("sources").utf8))
@@ -73,24 +75,24 @@ extension PostgresTransaction: AssignmentStore {
         return AssignedRole(role: try role(from: row), sources: ordered)
     }
 
-    func roles(ofUser userID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole> {
+    package func roles(ofUser userID: Identifier, scope: RoleScope, page: PageRequest) async throws -> Page<AssignedRole> {
         var binds: [SQLValue] = [.text(userID.rawValue), .text(userID.rawValue)]
         let projectCondition = Self.projectCondition(scope, binds: &binds)
-        // Grouped by the primary keys of the rows it selects, as PostgreSQL requires.
-        let (condition, tail) = keyset("r.id", page, binds: &binds)
+        let (groupBy, key) = Self.dialect.roleSourceGrouping
+        let (condition, tail) = keyset(key, page, binds: &binds)
         let rows = try await query(
-            "\(Self.userRoleSources) WHERE 1 = 1\(projectCondition)\(condition) GROUP BY r.id, cu.id\(tail)", binds)
+            "\(Self.userRoleSources) WHERE 1 = 1\(projectCondition)\(condition) GROUP BY \(groupBy)\(tail)", binds)
         return Page(rows: try rows.map(Self.assignedRole(from:)), limit: page.limit)
     }
 
-    func assignedRole(_ roleID: Identifier, user userID: Identifier) async throws -> AssignedRole? {
+    package func assignedRole(_ roleID: Identifier, user userID: Identifier) async throws -> AssignedRole? {
         let rows = try await query(
-            "\(Self.userRoleSources) WHERE s.role_id = ? GROUP BY r.id, cu.id",
+            "\(Self.userRoleSources) WHERE s.role_id = ? GROUP BY \(Self.dialect.roleSourceGrouping.groupBy)",
             [.text(userID.rawValue), .text(userID.rawValue), .text(roleID.rawValue)])
         return try rows.first.map(Self.assignedRole(from:))
     }
 
-    func allRoles(ofUser userID: Identifier) async throws -> [Role] {
+    package func allRoles(ofUser userID: Identifier) async throws -> [Role] {
         let rows = try await query(
             """
             SELECT \(Self.roleColumns) FROM roles r \(Self.creatorJoin)
@@ -104,7 +106,7 @@ extension PostgresTransaction: AssignmentStore {
         return try rows.map(Self.role(from:))
     }
 
-    func allRoles(ofGroup groupID: Identifier) async throws -> [Role] {
+    package func allRoles(ofGroup groupID: Identifier) async throws -> [Role] {
         let rows = try await query(
             """
             SELECT \(Self.roleColumns) FROM group_roles gr JOIN roles r ON r.id = gr.role_id \(Self.creatorJoin)
@@ -113,7 +115,7 @@ extension PostgresTransaction: AssignmentStore {
         return try rows.map(Self.role(from:))
     }
 
-    func holders(ofRole roleID: Identifier) async throws -> [Identifier] {
+    package func holders(ofRole roleID: Identifier) async throws -> [Identifier] {
         let rows = try await query(
             """
             SELECT user_id FROM user_roles WHERE role_id = ?

@@ -1,18 +1,17 @@
 import RosterModel
 import RosterStore
-import SQLiteNIO
 
-extension SQLiteTransaction: GroupStore {
-    static let groupColumns = "g.id, g.name, g.created_at, g.is_scim_managed, g.external_id, g.version, g.updated_at"
+extension SQLTransaction {
+    package static var groupColumns: String { "g.id, g.name, g.created_at, g.is_scim_managed, g.external_id, g.version, g.updated_at" }
 
-    static func group(from row: Row) throws -> Group {
+    package static func group(from row: Row) throws -> Group {
         Group(
             id: try row.identifier("id"), name: try row.string("name"), createdAt: try row.int("created_at"),
             isSCIMManaged: try row.bool("is_scim_managed"), externalID: row.optionalString("external_id"),
             version: try row.int("version"), updatedAt: try row.int("updated_at"))
     }
 
-    func insertGroup(_ group: Group) async throws {
+    package func insertGroup(_ group: Group) async throws {
         try await query(
             """
             INSERT INTO groups (id, name, name_key, created_at, is_scim_managed, external_id, version, updated_at)
@@ -26,25 +25,25 @@ extension SQLiteTransaction: GroupStore {
             conflictMessage: "A group named '\(group.name)' already exists.")
     }
 
-    func group(id: Identifier) async throws -> Group {
+    package func group(id: Identifier) async throws -> Group {
         let rows = try await query("SELECT \(Self.groupColumns) FROM groups g WHERE g.id = ?", [.text(id.rawValue)])
         guard let row = rows.first else { throw StoreError.notFound(.group, id.rawValue) }
         return try Self.group(from: row)
     }
 
-    func group(name: String) async throws -> Group? {
+    package func group(name: String) async throws -> Group? {
         try await query("SELECT \(Self.groupColumns) FROM groups g WHERE g.name_key = ?", [.text(Validation.comparisonKey(name))])
             .first.map(Self.group(from:))
     }
 
-    func groups(page: PageRequest) async throws -> Page<Group> {
-        var binds: [SQLiteData] = []
+    package func groups(page: PageRequest) async throws -> Page<Group> {
+        var binds: [SQLValue] = []
         let (condition, tail) = keyset("g.id", page, binds: &binds)
         let rows = try await query("SELECT \(Self.groupColumns) FROM groups g WHERE 1 = 1\(condition)\(tail)", binds)
         return Page(rows: try rows.map(Self.group(from:)), limit: page.limit)
     }
 
-    func updateGroup(_ group: Group) async throws {
+    package func updateGroup(_ group: Group) async throws {
         try await query(
             """
             UPDATE groups SET name = ?, name_key = ?, is_scim_managed = ?, external_id = ?, version = version + 1, updated_at = ?
@@ -58,12 +57,12 @@ extension SQLiteTransaction: GroupStore {
         if try await changes() == 0 { throw StoreError.notFound(.group, group.id.rawValue) }
     }
 
-    func deleteGroup(id: Identifier) async throws {
+    package func deleteGroup(id: Identifier) async throws {
         try await query("DELETE FROM groups WHERE id = ?", [.text(id.rawValue)])
         if try await changes() == 0 { throw StoreError.notFound(.group, id.rawValue) }
     }
 
-    func addMember(groupID: Identifier, userID: Identifier) async throws -> Bool {
+    package func addMember(groupID: Identifier, userID: Identifier) async throws -> Bool {
         guard try await exists("groups", id: groupID) else { throw StoreError.notFound(.group, groupID.rawValue) }
         guard try await exists("users", id: userID) else { throw StoreError.notFound(.user, userID.rawValue) }
         try await query(
@@ -74,7 +73,7 @@ extension SQLiteTransaction: GroupStore {
         return true
     }
 
-    func removeMember(groupID: Identifier, userID: Identifier) async throws -> Bool {
+    package func removeMember(groupID: Identifier, userID: Identifier) async throws -> Bool {
         try await query(
             "DELETE FROM group_members WHERE group_id = ? AND user_id = ?", [.text(groupID.rawValue), .text(userID.rawValue)])
         guard try await changes() > 0 else { return false }
@@ -88,14 +87,14 @@ extension SQLiteTransaction: GroupStore {
             "UPDATE groups SET version = version + 1, updated_at = unixepoch() WHERE id = ?", [.text(groupID.rawValue)])
     }
 
-    func isMember(groupID: Identifier, userID: Identifier) async throws -> Bool {
+    package func isMember(groupID: Identifier, userID: Identifier) async throws -> Bool {
         try await !query(
             "SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?", [.text(groupID.rawValue), .text(userID.rawValue)]
         ).isEmpty
     }
 
-    func members(groupID: Identifier, page: PageRequest) async throws -> Page<User> {
-        var binds: [SQLiteData] = [.text(groupID.rawValue)]
+    package func members(groupID: Identifier, page: PageRequest) async throws -> Page<User> {
+        var binds: [SQLValue] = [.text(groupID.rawValue)]
         let (condition, tail) = keyset("gm.user_id", page, binds: &binds)
         let rows = try await query(
             """
@@ -105,11 +104,11 @@ extension SQLiteTransaction: GroupStore {
         return Page(rows: try rows.map(Self.user(from:)), limit: page.limit)
     }
 
-    func allMembers(groupID: Identifier) async throws -> [User] {
+    package func allMembers(groupID: Identifier) async throws -> [User] {
         try await members(ofGroups: [groupID])[groupID] ?? []
     }
 
-    func members(ofGroups groupIDs: [Identifier]) async throws -> [Identifier: [User]] {
+    package func members(ofGroups groupIDs: [Identifier]) async throws -> [Identifier: [User]] {
         guard !groupIDs.isEmpty else { return [:] }
         let rows = try await query(
             """
@@ -119,7 +118,7 @@ extension SQLiteTransaction: GroupStore {
         return try Dictionary(grouping: rows) { try $0.identifier("group_id") }.mapValues { try $0.map(Self.user(from:)) }
     }
 
-    func groups(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [Group]] {
+    package func groups(ofUsers userIDs: [Identifier]) async throws -> [Identifier: [Group]] {
         guard !userIDs.isEmpty else { return [:] }
         let rows = try await query(
             """
@@ -129,18 +128,18 @@ extension SQLiteTransaction: GroupStore {
         return try Dictionary(grouping: rows) { try $0.identifier("user_id") }.mapValues { try $0.map(Self.group(from:)) }
     }
 
-    func groupCount() async throws -> Int {
+    package func groupCount() async throws -> Int {
         try await query("SELECT count(*) AS n FROM groups").first?.column("n")?.integer ?? 0
     }
 
-    func groups(offset: Int, limit: Int) async throws -> [Group] {
+    package func groups(offset: Int, limit: Int) async throws -> [Group] {
         // SCIM pages by position (startIndex), which only OFFSET can answer.
         try await query(
             "SELECT \(Self.groupColumns) FROM groups g ORDER BY g.id LIMIT ? OFFSET ?", [.integer(limit), .integer(offset)]
         ).map(Self.group(from:))
     }
 
-    func groups(externalID: String) async throws -> [Group] {
+    package func groups(externalID: String) async throws -> [Group] {
         try await query("SELECT \(Self.groupColumns) FROM groups g WHERE g.external_id = ? ORDER BY g.id", [.text(externalID)])
             .map(Self.group(from:))
     }

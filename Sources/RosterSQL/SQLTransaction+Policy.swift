@@ -1,10 +1,9 @@
 import Foundation
 import RosterModel
 import RosterStore
-import SQLiteNIO
 
-extension SQLiteTransaction: PolicyStore {
-    func changes(after revision: Int, limit: Int) async throws -> PolicyChanges {
+extension SQLTransaction {
+    package func changes(after revision: Int, limit: Int) async throws -> PolicyChanges {
         let bounds = try await query(
             "SELECT coalesce((SELECT max(revision) FROM revisions), 0) AS latest, coalesce((SELECT min(revision) FROM revisions), 0) AS oldest"
         ).first
@@ -18,7 +17,7 @@ extension SQLiteTransaction: PolicyStore {
         guard rows.count <= limit else { return PolicyChanges(revision: latest, entities: nil) }
         var entities: Set<PolicyEntity> = []
         for row in rows {
-            guard let entity = ChangeFeed.entity(kind: try row.string("kind"), id: try row.identifier("entity")) else {
+            guard let entity = PolicyEntity(kind: try row.string("kind"), id: try row.identifier("entity")) else {
                 throw StoreError.unavailable("the change feed names an unknown kind of entity")
             }
             entities.insert(entity)
@@ -26,19 +25,19 @@ extension SQLiteTransaction: PolicyStore {
         return PolicyChanges(revision: latest, entities: entities)
     }
 
-    func pruneChanges(committedBefore time: Int) async throws {
+    package func pruneChanges(committedBefore time: Int) async throws {
         // The last revision to go: the newest committed before `time`, short of the latest.
         let row = try await query(
             """
-            SELECT min(coalesce((SELECT max(revision) FROM revisions WHERE committed_at < ?), 0),
-                       coalesce((SELECT max(revision) FROM revisions), 0) - 1) AS cut
+            SELECT \(Self.dialect.least)(coalesce((SELECT max(revision) FROM revisions WHERE committed_at < ?), 0),
+                         coalesce((SELECT max(revision) FROM revisions), 0) - 1) AS cut
             """, [.integer(time)]).first
         guard let cut = row?.column("cut")?.integer, cut > 0 else { return }
         try await query("DELETE FROM changes WHERE revision <= ?", [.integer(cut)])
         try await query("DELETE FROM revisions WHERE revision <= ?", [.integer(cut)])
     }
 
-    func policyRecords(_ selection: PolicySelection?) async throws -> PolicyRecords {
+    package func policyRecords(_ selection: PolicySelection?) async throws -> PolicyRecords {
         var records = PolicyRecords()
         // Identifiers read again and again (a group in 100 memberships, a user in 10) share one string.
         var known: [String: Identifier] = [:]
@@ -81,7 +80,7 @@ extension SQLiteTransaction: PolicyStore {
     }
 
     /// Runs `sql` over every row when `ids` is nil, else over the rows whose `column` is one of `ids` (in chunks that
-    /// stay under SQLite's limit on parameters), calling `body` with each row as it is read.
+    /// keep each statement's parameters few), calling `body` with each row as it is read.
     private func forEach(
         _ ids: [Identifier]?, _ sql: String, where column: String, _ body: (Row) throws -> Void
     ) async throws {
@@ -94,6 +93,20 @@ extension SQLiteTransaction: PolicyStore {
             let chunk = ids[start..<min(start + 500, ids.count)]
             try await forEachRow("\(sql) WHERE \(column) IN (\(Self.placeholders(chunk.count)))", chunk.map { .text($0.rawValue) }, body)
             start += chunk.count
+        }
+    }
+}
+
+extension PolicyEntity {
+    /// The entity a row of the change feed's `changes` table names (`kind`, `entity`); nil for an unknown kind.
+    init?(kind: String, id: Identifier) {
+        switch kind {
+        case "user": self = .user(id)
+        case "group": self = .group(id)
+        case "role": self = .role(id)
+        case "key": self = .key(id)
+        case "project": self = .project(id)
+        default: return nil
         }
     }
 }
