@@ -227,6 +227,7 @@ public final class PostgresDatastore: Datastore {
             try await transaction.execute("CREATE TABLE IF NOT EXISTS roster_schema (version bigint NOT NULL)")
             let current = try await transaction.query("SELECT max(version) AS version FROM roster_schema").first?
                 .column("version")?.integer ?? 0
+            if let known = PostgresMigrations.all.last?.version, current > known { throw StoreError.newerSchema(current, newest: known) }
             for migration in PostgresMigrations.all where migration.version > current && migration.version <= newest {
                 try await transaction.execute("BEGIN")
                 do {

@@ -1,5 +1,6 @@
 import Foundation
 import RosterModel
+import RosterStore
 import SQLiteNIO
 
 /// The numbered schema migrations. `PRAGMA user_version` records how many have run; each runs in its own
@@ -297,6 +298,7 @@ enum Migrations {
     /// - Parameter newest: stop after this version (tests build older databases with it).
     static func run(on connection: DatabaseConnection, upTo newest: Int = .max) async throws {
         let current = try await connection.query("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
+        if let known = all.last?.version, current > known { throw StoreError.newerSchema(current, newest: known) }
         for migration in all where migration.version > current && migration.version <= newest {
             _ = try await connection.query("BEGIN IMMEDIATE")
             do {

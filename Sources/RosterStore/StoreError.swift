@@ -20,6 +20,14 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The database server cannot be reached right now (down, restarting, out of connections); a retry may succeed.
     public static func unreachable(_ message: String) -> StoreError { StoreError(kind: .unreachable(message)) }
 
+    /// A database a newer Roster migrated, to schema `version`, past the `newest` this one knows: its tables may hold
+    /// what this Roster would misread or break, so it does not open them.
+    public static func newerSchema(_ version: Int, newest: Int) -> StoreError {
+        .unavailable(
+            "the database's schema is at version \(version), newer than this Roster's \(newest): a newer Roster migrated it. "
+                + "Run that Roster or a newer one; no Roster migrates a database back.")
+    }
+
     /// Whether the database server could not be reached.
     public var isUnreachable: Bool {
         if case .unreachable = kind { return true }

@@ -123,6 +123,22 @@ extension PostgresInstancesTests {
         }
     }
 
+    @Test("a database a newer Roster migrated is refused at open, saying so")
+    func newerSchemaIsRefused() async throws {
+        try await TestServer.withFreshStore { store in
+            let newer = (PostgresMigrations.all.last?.version ?? 0) + 1
+            try await store.withTransaction { tx in
+                _ = try await #require(tx as? PostgresTransaction).query("INSERT INTO roster_schema (version) VALUES (?)", [.integer(newer)])
+            }
+            do {
+                try await TestServer.withSecondStore(on: store) { _ in }
+                Issue.record("a newer schema was opened")
+            } catch let error as StoreError {
+                #expect("\(error)".contains("schema is at version \(newer), newer than this Roster's"), "\(error)")
+            }
+        }
+    }
+
     /// Makes PostgreSQL abort the transaction with the error `code`.
     private static func abort(_ tx: any StoreTransaction, code: String) async throws {
         let transaction = try #require(tx as? PostgresTransaction)

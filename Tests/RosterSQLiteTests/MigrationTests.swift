@@ -37,4 +37,24 @@ import Testing
             }
         }
     }
+
+    @Test("a database a newer Roster migrated is refused at open, saying so, and left as it was")
+    func newerSchemaIsRefused() async throws {
+        try await withTemporaryDatabase { path in
+            let connection = try DatabaseConnection.open(path: path)
+            try await Migrations.run(on: connection)
+            let newer = (Migrations.all.last?.version ?? 0) + 1
+            _ = try await connection.query("PRAGMA user_version = \(newer)")
+            try await connection.close()
+            do {
+                try await SQLiteDatastore.withOpened(.init(path: path)) { _ in }
+                Issue.record("a newer schema was opened")
+            } catch let error as StoreError {
+                #expect("\(error)".contains("schema is at version \(newer), newer than this Roster's"), "\(error)")
+            }
+            let reopened = try DatabaseConnection.open(path: path)
+            #expect(try await reopened.query("PRAGMA user_version").first?.column("user_version")?.integer == newer)
+            try await reopened.close()
+        }
+    }
 }
