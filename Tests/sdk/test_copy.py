@@ -77,3 +77,16 @@ def test_a_copy_never_writes_over_an_organization(tmp_path):
         occupied = fresh_database(tmp_path / "occupied")
         assert roster("copy", "--from", source, "--to", occupied).returncode == 0
         fails_with(roster("copy", "--from", source, "--to", occupied), "Nothing was copied", "holds an organization already")
+
+
+def test_migrate_prepares_a_new_database_once_and_a_server_then_starts_on_it(tmp_path):
+    database = fresh_database(tmp_path / "migrated")
+    for _ in range(2):
+        migrated = roster("migrate", "--database", database)
+        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+        assert "is up to date" in migrated.stdout
+    server = start_server(tmp_path / "serve", database=database, seed=SEED)
+    try:
+        assert [u.email for u in server.client().admin.organization.users.list(emails=["pat@example.com"]).data] == ["pat@example.com"]
+    finally:
+        assert server.stop() == 0
