@@ -46,7 +46,7 @@ if step == "before":
     open(saved, "w").write(group["id"])
 elif step == "down":
     group = open(saved).read()
-    for method, path, body in (("GET", f"/v1/organization/groups/{group}", None),
+    for method, path, body in (("GET", "/v1/organization/groups?limit=1", None),
                                ("POST", "/v1/organization/groups", {"name": "during the restart"})):
         status, headers, answer, took = call(method, path, body)
         expect(status == 503, f"{method} {path} answered {status} while PostgreSQL was down: {answer}")
@@ -63,7 +63,7 @@ elif step == "down":
 else:
     group = open(saved).read()
     started = time.monotonic()
-    while call("GET", f"/v1/organization/groups/{group}")[0] != 200:
+    while call("GET", "/v1/organization/groups?limit=1")[0] != 200:
         expect(time.monotonic() - started < 30, "Roster did not recover within 30 s of PostgreSQL's return")
         time.sleep(0.2)
     recovered = time.monotonic() - started
