@@ -28,11 +28,6 @@ package enum SQLValue: Sendable {
         if case .blob(let bytes) = self { return bytes }
         return nil
     }
-
-    package var isNull: Bool {
-        if case .null = self { return true }
-        return false
-    }
 }
 
 /// A row of a result: its values by column name. A missing or mistyped column is a store fault, never a crash.
