@@ -66,6 +66,7 @@ public func buildRouter(
     RolesController(organization: organization).addRoutes(to: api)
     UsersController(organization: organization).addRoutes(to: api)
     ProjectsController(organization: organization).addRoutes(to: api)
+    ProjectAccessController(organization: organization).addRoutes(to: api)
     InvitesController(organization: organization).addRoutes(to: api)
     KeysController(organization: organization).addRoutes(to: api)
     AuditLogsController(organization: organization).addRoutes(to: api)

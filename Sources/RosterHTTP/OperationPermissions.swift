@@ -106,6 +106,30 @@ public enum OperationPermissions {
             .delete, "\(org)/projects/{project_id}/service_accounts/{service_account_id}", "api.projects.write",
             inProject: "api.project.service_accounts.write"),
 
+        entry(.get, "\(org)/projects/{project_id}/api_keys", "api.projects.read", inProject: "api.organization.projects.api_keys.read"),
+        // A project member who may call models may make a key for itself (holding no more than its admin key holds).
+        entry(.post, "\(org)/projects/{project_id}/api_keys", "api.projects.write", inProject: "api.model.request"),
+        entry(
+            .get, "\(org)/projects/{project_id}/api_keys/{key_id}", "api.projects.read",
+            inProject: "api.organization.projects.api_keys.read"),
+        entry(
+            .post, "\(org)/projects/{project_id}/api_keys/{key_id}", "api.projects.write",
+            inProject: "api.organization.projects.api_keys.write"),
+        entry(
+            .delete, "\(org)/projects/{project_id}/api_keys/{key_id}", "api.projects.write",
+            inProject: "api.organization.projects.api_keys.write"),
+        entry(
+            .post, "\(org)/projects/{project_id}/service_accounts/{service_account_id}/api_keys", "api.projects.write",
+            inProject: "api.organization.projects.api_keys.write"),
+        // What a project's keys may call is the organization's to set: no project role grants it.
+        entry(.get, "\(org)/projects/{project_id}/model_permissions", "api.projects.read"),
+        entry(.post, "\(org)/projects/{project_id}/model_permissions", "api.projects.write"),
+        entry(.delete, "\(org)/projects/{project_id}/model_permissions", "api.projects.write"),
+        entry(.get, "\(org)/projects/{project_id}/hosted_tool_permissions", "api.projects.read"),
+        entry(.post, "\(org)/projects/{project_id}/hosted_tool_permissions", "api.projects.write"),
+        entry(.get, "\(org)/projects/{project_id}/rate_limits", "api.projects.read"),
+        entry(.post, "\(org)/projects/{project_id}/rate_limits/{rate_limit_id}", "api.projects.write"),
+
         entry(.get, "\(org)/invites", "api.invites.read"),
         entry(.post, "\(org)/invites", "api.invites.write"),
         entry(.get, "\(org)/invites/{invite_id}", "api.invites.read"),

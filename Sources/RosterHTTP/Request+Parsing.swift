@@ -97,10 +97,16 @@ extension Request {
     /// other than tab and line breaks, or longer than `Validation.maximumTextLength` Unicode scalars. A body over the
     /// context's limit is a 413.
     func decode<Body: Decodable>(_ type: Body.Type, context: some RequestContext) async throws -> Body {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
-        guard buffer.readableBytes > 0 else {
+        guard let decoded = try await decodeIfPresent(type, context: context) else {
             throw APIError.invalid("The request needs a JSON body.", param: nil, code: "invalid_json")
         }
+        return decoded
+    }
+
+    /// `decode(_:context:)` for an operation whose body is optional: nil when the request has none.
+    func decodeIfPresent<Body: Decodable>(_ type: Body.Type, context: some RequestContext) async throws -> Body? {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { return nil }
         let data = Data(buffer: buffer)
         let parsed: JSON
         do {

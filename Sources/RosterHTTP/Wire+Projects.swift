@@ -39,14 +39,57 @@ extension Wire {
 
     /// `ProjectServiceAccountCreateResponse`: the account with its API key's secret, or `api_key: null`.
     static func createdServiceAccount(_ created: Organization.CreatedServiceAccount) -> JSON {
-        let apiKey: JSON =
-            created.apiKey.map { key, secret in
-                .object([
-                    ("object", "organization.project.service_account.api_key"), ("value", .string(secret)),
-                    ("name", .string(key.name)), ("created_at", .int(key.createdAt)), ("id", .string(key.id.rawValue)),
-                ])
-            } ?? .null
-        return .object(serviceAccountMembers(created.account) + [("api_key", apiKey)])
+        .object(serviceAccountMembers(created.account) + [("api_key", created.apiKey.map(createdServiceAccountKey) ?? .null)])
+    }
+
+    /// `ServiceAccountApiKeyBody`: a service account's new key with, this once, its whole secret as `value`. Roster adds
+    /// `scopes` and `expires_at` (null when unlimited or never).
+    static func createdServiceAccountKey(_ created: Organization.CreatedProjectKey) -> JSON {
+        let key = created.key
+        return .object([
+            ("object", "organization.project.service_account.api_key"), ("value", .string(created.secret)),
+            ("name", .string(key.name)), ("created_at", .int(key.createdAt)), ("id", .string(key.id.rawValue)),
+            ("scopes", key.scopes.map { .array($0.map(JSON.string)) } ?? .null), ("expires_at", key.expiresAt.map(JSON.int) ?? .null),
+        ])
+    }
+
+    /// `ProjectApiKey`: `owner_project_access` says whether the owner can use the project now (a key whose owner cannot
+    /// does not work). Roster adds `scopes` and `expires_at`, null when the key is unlimited or never expires.
+    static func projectKey(_ entry: ProjectKeyEntry) -> JSON {
+        let key = entry.key
+        let owner: JSON = switch entry.owner {
+        case .user(let user, let role):
+            .object([
+                ("type", "user"),
+                ("user", .object([
+                    ("id", .string(user.id.rawValue)), ("email", .string(user.email ?? "")), ("name", .string(user.name)),
+                    ("created_at", .int(user.addedAt)), ("role", .string(role?.rawValue ?? "none")),
+                ])),
+            ])
+        case .serviceAccount(let account):
+            .object([
+                ("type", "service_account"),
+                ("service_account", .object([
+                    ("id", .string(account.id.rawValue)), ("name", .string(account.name)), ("created_at", .int(account.createdAt)),
+                    ("role", .string(account.role.rawValue)),
+                ])),
+            ])
+        }
+        return .object([
+            ("object", "organization.project.api_key"), ("redacted_value", .string(key.redactedValue)), ("name", .string(key.name)),
+            ("created_at", .int(key.createdAt)), ("last_used_at", key.lastUsedAt.map(JSON.int) ?? .null),
+            ("id", .string(key.id.rawValue)), ("owner_project_access", entry.ownerHasAccess ? "active" : "inactive"),
+            ("owner", owner), ("scopes", key.scopes.map { .array($0.map(JSON.string)) } ?? .null),
+            ("expires_at", key.expiresAt.map(JSON.int) ?? .null),
+        ])
+    }
+
+    /// Roster's answer to a user creating its own project key: the key as the key list shows it and, this once, its
+    /// whole secret as `value`.
+    static func createdProjectKey(_ created: Organization.CreatedProjectKey, entry: ProjectKeyEntry) -> JSON {
+        guard case .object(var members) = projectKey(entry) else { return projectKey(entry) }
+        members.append(("value", .string(created.secret)))
+        return .object(members)
     }
 
     private static func serviceAccountMembers(_ account: ServiceAccount) -> [(String, JSON)] {

@@ -80,9 +80,11 @@ public enum AuditEventType: String, Sendable, CaseIterable {
     case serviceAccountCreated = "service_account.created"
     case serviceAccountUpdated = "service_account.updated"
     case serviceAccountDeleted = "service_account.deleted"
-    /// An admin API key created.
+    /// An admin API key or (with a project) a project API key created.
     case apiKeyCreated = "api_key.created"
-    /// An admin API key given to another user, or its scopes or expiry changed (the start-up key's recovery).
+    /// An admin API key given to another user, or a key's name, scopes or expiry changed.
     case apiKeyUpdated = "api_key.updated"
     case apiKeyDeleted = "api_key.deleted"
+    /// A project's limits for one model changed.
+    case rateLimitUpdated = "rate_limit.updated"
 }

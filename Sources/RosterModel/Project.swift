@@ -145,17 +145,52 @@ public struct Invite: Hashable, Sendable {
     }
 }
 
-/// A service account's API key as stored: never the secret, only its hash (kept by the store).
-public struct ServiceAccountKey: Hashable, Sendable {
+/// A project API key as stored: never the secret, only its hash (kept by the store). It belongs to a service account
+/// of the project or to a user, and holds what its owner holds in the project, limited to its scopes.
+public struct ProjectKey: Hashable, Sendable {
+    /// Who the key acts as.
+    public enum Owner: Hashable, Sendable {
+        case user(Identifier)
+        case serviceAccount(Identifier)
+
+        public var id: Identifier {
+            switch self {
+            case .user(let id), .serviceAccount(let id): id
+            }
+        }
+    }
+
     public var id: Identifier
+    public var projectID: Identifier
+    public var owner: Owner
     public var name: String
+    /// The secret's prefix and its last four characters, for recognising it.
     public var redactedValue: String
     public var createdAt: Int
+    /// When the key stops working (Unix seconds); nil for a key that never expires.
+    public var expiresAt: Int?
+    /// When the key last authenticated a call (Unix seconds); nil for a key never used.
+    public var lastUsedAt: Int?
+    /// The project permissions the key is limited to, sorted; nil for every permission its owner holds in the project.
+    public var scopes: [String]?
 
-    public init(id: Identifier, name: String, redactedValue: String, createdAt: Int) {
+    public init(
+        id: Identifier, projectID: Identifier, owner: Owner, name: String, redactedValue: String, createdAt: Int,
+        expiresAt: Int? = nil, lastUsedAt: Int? = nil, scopes: [String]? = nil
+    ) {
         self.id = id
+        self.projectID = projectID
+        self.owner = owner
         self.name = name
         self.redactedValue = redactedValue
         self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+        self.scopes = scopes
+    }
+
+    /// Whether the key no longer works at `now` (Unix seconds): true from `expiresAt` on.
+    public func isExpired(at now: Int) -> Bool {
+        expiresAt.map { now >= $0 } ?? false
     }
 }

@@ -71,6 +71,21 @@ enum PostgresChangeFeed {
         "CREATE TRIGGER feed AFTER INSERT ON audit_logs FOR EACH ROW EXECUTE FUNCTION roster_feed()",
     ]
 
+    /// Migration 3: what a project's keys may call names the project, and a project API key names itself (its last use
+    /// is bookkeeping, not a change of what it may do).
+    static let projectAccess: [String] = projectAccessTables.map { table in
+        "CREATE TRIGGER feed AFTER INSERT OR UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION roster_feed('project', 'project_id')"
+    } + [
+        "CREATE TRIGGER feed AFTER INSERT OR DELETE ON project_api_keys FOR EACH ROW EXECUTE FUNCTION roster_feed('project_key', 'id')",
+        """
+        CREATE TRIGGER feed_update AFTER UPDATE OF scopes, expires_at, secret_hash ON project_api_keys
+        FOR EACH ROW EXECUTE FUNCTION roster_feed('project_key', 'id')
+        """,
+    ]
+
+    /// The tables whose rows say what a project's keys may call, each naming its project in `project_id`.
+    static let projectAccessTables = ["service_accounts", "project_model_permissions", "project_disabled_tools", "project_rate_limits"]
+
     /// The tables the policy follows, the kind of entity each row names and the column that holds its id.
     private static let followed: [(table: String, kind: String, column: String)] = [
         ("users", "user", "id"),

@@ -224,6 +224,58 @@ enum PostgresMigrations {
             """,
         ] + PostgresChangeFeed.statements + seedPredefinedRoles),
         Migration(version: 2, statements: PostgresChangeFeed.notifying),
+        // Project API keys take over from service account keys; model permissions, switched-off hosted tools and
+        // rate limits per project. As the SQLite backend's migration 8.
+        Migration(version: 3, statements: [
+            """
+            CREATE TABLE project_api_keys (
+                id text COLLATE "C" PRIMARY KEY,
+                project_id text COLLATE "C" NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                service_account_id text COLLATE "C" REFERENCES service_accounts (id) ON DELETE CASCADE,
+                user_id text COLLATE "C" REFERENCES users (id) ON DELETE CASCADE,
+                name text NOT NULL,
+                secret_hash bytea NOT NULL,
+                redacted_value text NOT NULL,
+                scopes text,
+                expires_at bigint,
+                created_at bigint NOT NULL,
+                last_used_at bigint,
+                CHECK ((service_account_id IS NULL) <> (user_id IS NULL))
+            )
+            """,
+            """
+            INSERT INTO project_api_keys (id, project_id, service_account_id, name, secret_hash, redacted_value, created_at)
+            SELECT k.id, s.project_id, k.service_account_id, k.name, k.secret_hash, k.redacted_value, k.created_at
+            FROM service_account_keys k JOIN service_accounts s ON s.id = k.service_account_id
+            """,
+            "DROP TABLE service_account_keys",
+            "CREATE UNIQUE INDEX project_api_keys_hash ON project_api_keys (secret_hash)",
+            "CREATE INDEX project_api_keys_project ON project_api_keys (project_id, id)",
+            "CREATE INDEX project_api_keys_account ON project_api_keys (service_account_id)",
+            "CREATE INDEX project_api_keys_user ON project_api_keys (user_id, project_id)",
+            """
+            CREATE TABLE project_model_permissions (
+                project_id text COLLATE "C" PRIMARY KEY REFERENCES projects (id) ON DELETE CASCADE,
+                mode text NOT NULL,
+                model_ids text NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE project_disabled_tools (
+                project_id text COLLATE "C" NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                tool text COLLATE "C" NOT NULL,
+                PRIMARY KEY (project_id, tool)
+            )
+            """,
+            """
+            CREATE TABLE project_rate_limits (
+                project_id text COLLATE "C" NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                model text COLLATE "C" NOT NULL,
+                limits text NOT NULL,
+                PRIMARY KEY (project_id, model)
+            )
+            """,
+        ] + PostgresChangeFeed.projectAccess),
     ]
 
     /// The predefined organization roles, as the SQLite backend's first migration inserts them.

@@ -7,18 +7,20 @@ extension SQLTransaction {
     package static var keyColumns: String { "id, name, owner_id, redacted_value, created_at, expires_at, last_used_at, scopes" }
 
     package static func adminKey(from row: Row) throws -> AdminKey {
-        var scopes: [String]?
-        if let text = row.optionalString("scopes") {
-            do {
-                scopes = try JSONDecoder().decode([String].self, from: Data(text.utf8))
-            } catch {
-                throw StoreError.unavailable("admin key scopes are not a JSON array of strings")
-            }
-        }
-        return AdminKey(
+        AdminKey(
             id: try row.identifier("id"), name: try row.string("name"), ownerID: try row.identifier("owner_id"),
             redactedValue: try row.string("redacted_value"), createdAt: try row.int("created_at"),
-            expiresAt: row.column("expires_at")?.integer, lastUsedAt: row.column("last_used_at")?.integer, scopes: scopes)
+            expiresAt: row.column("expires_at")?.integer, lastUsedAt: row.column("last_used_at")?.integer, scopes: try scopes(from: row))
+    }
+
+    /// A key's `scopes` column: a JSON array of permissions, or NULL for none.
+    static func scopes(from row: Row) throws -> [String]? {
+        guard let text = row.optionalString("scopes") else { return nil }
+        do {
+            return try JSONDecoder().decode([String].self, from: Data(text.utf8))
+        } catch {
+            throw StoreError.unavailable("key scopes are not a JSON array of strings")
+        }
     }
 
     package static func scopesData(_ scopes: [String]?) -> SQLValue {
@@ -87,8 +89,13 @@ extension SQLTransaction {
         if try await changes() == 0 { throw StoreError.notFound(.adminKey, id.rawValue) }
     }
 
-    /// One `UPDATE` per batch of keys, each found through the primary key; the `CASE` picks each key's time.
     package func recordKeyUse(_ lastUsed: [Identifier: Int]) async throws {
+        try await recordUse(lastUsed, in: "admin_keys")
+    }
+
+    /// Writes keys' last use to `table`: one `UPDATE` per batch of keys, each found through the primary key; the `CASE`
+    /// picks each key's time, and a time earlier than the one stored changes nothing.
+    func recordUse(_ lastUsed: [Identifier: Int], in table: String) async throws {
         let entries = lastUsed.sorted { $0.key < $1.key }
         for start in stride(from: 0, to: entries.count, by: Self.keyUseBatch) {
             let batch = entries[start..<min(start + Self.keyUseBatch, entries.count)]
@@ -98,7 +105,7 @@ extension SQLTransaction {
             let cases = Array(repeating: "WHEN ? THEN ?", count: batch.count).joined(separator: " ")
             try await query(
                 """
-                UPDATE admin_keys SET last_used_at = \(Self.dialect.greatest)(coalesce(last_used_at, 0), CASE id \(cases) END)
+                UPDATE \(table) SET last_used_at = \(Self.dialect.greatest)(coalesce(last_used_at, 0), CASE id \(cases) END)
                 WHERE id IN (\(Self.placeholders(batch.count)))
                 """,
                 binds)

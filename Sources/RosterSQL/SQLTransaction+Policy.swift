@@ -106,6 +106,7 @@ extension PolicyEntity {
         case "role": self = .role(id)
         case "key": self = .key(id)
         case "project": self = .project(id)
+        case "project_key": self = .projectKey(id)
         default: return nil
         }
     }

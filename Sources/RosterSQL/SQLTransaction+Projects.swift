@@ -14,7 +14,7 @@ extension SQLTransaction {
     /// The predefined project role that user `userColumn` holds directly in project `projectColumn`, as its rank in
     /// `PredefinedProjectRole.allCases` (strongest first), so that `min` picks `owner` over `member` over `viewer`.
     /// Reads `user_roles` by its primary key and each role by its own.
-    private static func projectRoleRank(user userColumn: String, project projectColumn: String) -> String {
+    static func projectRoleRank(user userColumn: String, project projectColumn: String) -> String {
         let ranks = PredefinedProjectRole.allCases.enumerated().map { "WHEN '\($1.rawValue)' THEN \($0)" }.joined(separator: " ")
         return """
             (SELECT min(CASE r.name \(ranks) END) FROM user_roles ur JOIN roles r ON r.id = ur.role_id
@@ -22,7 +22,7 @@ extension SQLTransaction {
             """
     }
 
-    private static func projectRole(from row: Row) -> PredefinedProjectRole? {
+    static func projectRole(from row: Row) -> PredefinedProjectRole? {
         guard let rank = row.column("project_role")?.integer, PredefinedProjectRole.allCases.indices.contains(rank) else {
             return nil
         }

@@ -1,4 +1,3 @@
-import NIOCore
 import RosterModel
 import RosterStore
 
@@ -15,7 +14,7 @@ extension SQLTransaction {
             role: accountRole, createdAt: try row.int("created_at"))
     }
 
-    package func insertServiceAccount(_ account: ServiceAccount, key: (key: ServiceAccountKey, secretHash: [UInt8])?) async throws {
+    package func insertServiceAccount(_ account: ServiceAccount) async throws {
         guard try await exists("projects", id: account.projectID) else {
             throw StoreError.notFound(.project, account.projectID.rawValue)
         }
@@ -26,17 +25,6 @@ extension SQLTransaction {
                 .integer(account.createdAt),
             ],
             conflictMessage: "A service account with id '\(account.id)' already exists.")
-        guard let key else { return }
-        try await query(
-            """
-            INSERT INTO service_account_keys (id, service_account_id, name, secret_hash, redacted_value, created_at)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """,
-            [
-                .text(key.key.id.rawValue), .text(account.id.rawValue), .text(key.key.name), .blob(ByteBuffer(bytes: key.secretHash)),
-                .text(key.key.redactedValue), .integer(key.key.createdAt),
-            ],
-            conflictMessage: "That service account key already exists.")
     }
 
     package func serviceAccount(id: Identifier) async throws -> ServiceAccount {

@@ -7,7 +7,7 @@ import RosterStore
 ///
 /// Statements use `?` placeholders (the PostgreSQL backend numbers them before sending).
 package protocol SQLTransaction: UserStore, GroupStore, RoleStore, AssignmentStore, AdminKeyStore, ProjectStore,
-    AuditStore, InviteStore, PolicyStore, ServiceAccountStore, TableCopying
+    AuditStore, InviteStore, PolicyStore, ServiceAccountStore, ProjectKeyStore, ProjectAccessStore, TableCopying
 {
     static var dialect: SQLDialect { get }
 

@@ -50,6 +50,11 @@ enum ChangeFeed {
         ("group_roles", { row in [note("group", "\(row).group_id")] }),
         ("roles", { row in [note("role", "\(row).id")] }),
         ("projects", { row in [note("project", "\(row).id")] }),
+        // What a project's keys may call.
+        ("service_accounts", { row in [note("project", "\(row).project_id")] }),
+        ("project_model_permissions", { row in [note("project", "\(row).project_id")] }),
+        ("project_disabled_tools", { row in [note("project", "\(row).project_id")] }),
+        ("project_rate_limits", { row in [note("project", "\(row).project_id")] }),
     ]
 
     private static let triggers: [String] = {
@@ -64,6 +69,9 @@ enum ChangeFeed {
         statements.append(trigger("admin_keys", "INSERT", [note("key", "NEW.id")]))
         statements.append(trigger("admin_keys", keyColumns, [note("key", "NEW.id")]))
         statements.append(trigger("admin_keys", "DELETE", [note("key", "OLD.id")]))
+        statements.append(trigger("project_api_keys", "INSERT", [note("project_key", "NEW.id")]))
+        statements.append(trigger("project_api_keys", "UPDATE OF scopes, expires_at, secret_hash", [note("project_key", "NEW.id")]))
+        statements.append(trigger("project_api_keys", "DELETE", [note("project_key", "OLD.id")]))
         // Every other write records an audit event, which gives it a revision too.
         statements.append(trigger("audit_logs", "INSERT", []))
         return statements

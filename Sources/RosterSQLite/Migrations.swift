@@ -292,6 +292,63 @@ enum Migrations {
             ) WITHOUT ROWID
             """,
         ], seed: nil),
+        Migration(version: 8, statements: [
+            // Project API keys take over from service account keys: a key belongs to a service account of its project
+            // or to a user, may be limited to project permissions (`scopes`, a JSON array) and expire, and remembers
+            // its last use (written in batches).
+            """
+            CREATE TABLE project_api_keys (
+                id TEXT PRIMARY KEY,
+                project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                service_account_id TEXT REFERENCES service_accounts (id) ON DELETE CASCADE,
+                user_id TEXT REFERENCES users (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                secret_hash BLOB NOT NULL,
+                redacted_value TEXT NOT NULL,
+                scopes TEXT,
+                expires_at INTEGER,
+                created_at INTEGER NOT NULL,
+                last_used_at INTEGER,
+                CHECK ((service_account_id IS NULL) <> (user_id IS NULL))
+            ) WITHOUT ROWID
+            """,
+            """
+            INSERT INTO project_api_keys (id, project_id, service_account_id, name, secret_hash, redacted_value, created_at)
+            SELECT k.id, s.project_id, k.service_account_id, k.name, k.secret_hash, k.redacted_value, k.created_at
+            FROM service_account_keys k JOIN service_accounts s ON s.id = k.service_account_id
+            """,
+            "DROP TABLE service_account_keys",
+            // Lookup by secret, the project's key list, and a service account's or a user's keys (deletes, cascades).
+            "CREATE UNIQUE INDEX project_api_keys_hash ON project_api_keys (secret_hash)",
+            "CREATE INDEX project_api_keys_project ON project_api_keys (project_id, id)",
+            "CREATE INDEX project_api_keys_account ON project_api_keys (service_account_id)",
+            "CREATE INDEX project_api_keys_user ON project_api_keys (user_id, project_id)",
+            // A project's model permissions: `allow_list` or `deny_list` and a JSON array of model ids. No row: every model.
+            """
+            CREATE TABLE project_model_permissions (
+                project_id TEXT PRIMARY KEY REFERENCES projects (id) ON DELETE CASCADE,
+                mode TEXT NOT NULL,
+                model_ids TEXT NOT NULL
+            ) WITHOUT ROWID
+            """,
+            // The hosted tools a project switched off; every other tool is on.
+            """
+            CREATE TABLE project_disabled_tools (
+                project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                tool TEXT NOT NULL,
+                PRIMARY KEY (project_id, tool)
+            ) WITHOUT ROWID
+            """,
+            // The limits a project set for a model; a model without a row has its default limits.
+            """
+            CREATE TABLE project_rate_limits (
+                project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                model TEXT NOT NULL,
+                limits TEXT NOT NULL,
+                PRIMARY KEY (project_id, model)
+            ) WITHOUT ROWID
+            """,
+        ], seed: nil),
     ]
 
     /// Brings the database up to the newest version.

@@ -137,9 +137,24 @@ struct GuardedTransaction: StoreTransaction {
         try await base.removeProjectRoleAssignments(projectID: projectID, from: principal)
     }
 
-    func insertServiceAccount(_ account: ServiceAccount, key: (key: ServiceAccountKey, secretHash: [UInt8])?) async throws {
+    func insertServiceAccount(_ account: ServiceAccount) async throws {
         try await flow.willCreate(.serviceAccount(account.id))
-        try await base.insertServiceAccount(account, key: key)
+        try await base.insertServiceAccount(account)
+    }
+
+    func insertProjectKey(_ key: ProjectKey, secretHash: [UInt8]) async throws {
+        try await flow.willCreate(.projectKey(key.id))
+        try await base.insertProjectKey(key, secretHash: secretHash)
+    }
+
+    func updateProjectKey(_ key: ProjectKey) async throws {
+        try await flow.willChange([.projectKey(key.id)])
+        try await base.updateProjectKey(key)
+    }
+
+    func deleteProjectKey(id: Identifier) async throws {
+        try await flow.willChange([.projectKey(id)])
+        try await base.deleteProjectKey(id: id)
     }
 
     func updateServiceAccount(_ account: ServiceAccount) async throws {
@@ -280,6 +295,28 @@ struct GuardedTransaction: StoreTransaction {
     func serviceAccount(id: Identifier) async throws -> ServiceAccount { try await base.serviceAccount(id: id) }
     func serviceAccounts(projectID: Identifier, page: PageRequest) async throws -> Page<ServiceAccount> {
         try await base.serviceAccounts(projectID: projectID, page: page)
+    }
+    func projectKey(id: Identifier) async throws -> ProjectKey { try await base.projectKey(id: id) }
+    func projectKey(id: Identifier, projectID: Identifier) async throws -> ProjectKeyEntry {
+        try await base.projectKey(id: id, projectID: projectID)
+    }
+    func projectKeys(projectID: Identifier, ownerHasAccess: Bool?, page: PageRequest) async throws -> Page<ProjectKeyEntry> {
+        try await base.projectKeys(projectID: projectID, ownerHasAccess: ownerHasAccess, page: page)
+    }
+    func projectKeys(owner: ProjectKey.Owner) async throws -> [ProjectKey] { try await base.projectKeys(owner: owner) }
+    func recordProjectKeyUse(_ lastUsed: [Identifier: Int]) async throws { try await base.recordProjectKeyUse(lastUsed) }
+    // What a project's keys may call moves no permission of a principal: the project's own settings.
+    func modelPermissions(projectID: Identifier) async throws -> ModelPermissions { try await base.modelPermissions(projectID: projectID) }
+    func setModelPermissions(_ permissions: ModelPermissions?, projectID: Identifier) async throws {
+        try await base.setModelPermissions(permissions, projectID: projectID)
+    }
+    func disabledTools(projectID: Identifier) async throws -> Set<HostedTool> { try await base.disabledTools(projectID: projectID) }
+    func setTool(_ tool: HostedTool, enabled: Bool, projectID: Identifier) async throws {
+        try await base.setTool(tool, enabled: enabled, projectID: projectID)
+    }
+    func rateLimits(projectID: Identifier) async throws -> [String: RateLimits] { try await base.rateLimits(projectID: projectID) }
+    func setRateLimits(_ limits: RateLimits, model: String, projectID: Identifier) async throws {
+        try await base.setRateLimits(limits, model: model, projectID: projectID)
     }
     func insertInvite(_ invite: Invite) async throws { try await base.insertInvite(invite) }
     func invite(id: Identifier) async throws -> Invite { try await base.invite(id: id) }

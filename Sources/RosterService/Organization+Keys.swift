@@ -245,8 +245,8 @@ extension Organization {
         AdminKey(id: .make(.adminKey), name: name, ownerID: owner, redactedValue: redact(secret), createdAt: now)
     }
 
-    /// The prefixes of the secrets Roster makes: admin keys and service account keys.
-    static let secretPrefixes = (admin: "sk-admin-", serviceAccount: "sk-svcacct-")
+    /// The prefixes of the secrets Roster makes: admin keys, service account keys and users' project keys.
+    static let secretPrefixes = (admin: "sk-admin-", serviceAccount: "sk-svcacct-", project: "sk-proj-")
 
     /// `prefix` (by default an admin key's) followed by 48 random letters and digits.
     static func newSecret(prefix: String = secretPrefixes.admin) -> String {
@@ -258,7 +258,7 @@ extension Organization {
     /// The secret's prefix (when it is one Roster makes), `...`, and its last four characters: nothing that helps guess
     /// it. A secret with fewer than 24 characters after its prefix shows no characters of its own at all.
     static func redact(_ secret: String) -> String {
-        let prefix = [secretPrefixes.admin, secretPrefixes.serviceAccount].first { secret.hasPrefix($0) } ?? ""
+        let prefix = [secretPrefixes.admin, secretPrefixes.serviceAccount, secretPrefixes.project].first { secret.hasPrefix($0) } ?? ""
         guard secret.count - prefix.count >= 24 else { return prefix + "..." }
         return prefix + "..." + String(secret.suffix(4))
     }

@@ -5,11 +5,11 @@ extension Organization {
     /// A service account just created, with the secret of its API key: the only time the secret is known.
     public struct CreatedServiceAccount: Sendable {
         public let account: ServiceAccount
-        /// The account's API key and its secret, or nil for an account created without one.
-        public let apiKey: (key: ServiceAccountKey, secret: String)?
+        /// The account's API key with its secret, or nil for an account created without one.
+        public let apiKey: CreatedProjectKey?
     }
 
-    /// The name every service account key is given.
+    /// The name a service account's first key is given.
     static let serviceAccountKeyName = "Secret Key"
 
     /// Creates a service account in the project with the project role `member` and an API key (`sk-svcacct-…`) whose
@@ -22,19 +22,16 @@ extension Organization {
         let timestamp = now()
         let account = ServiceAccount(
             id: .make(.serviceAccount), projectID: projectID, name: name, role: accountOnly ? .none : .member, createdAt: timestamp)
-        var apiKey: (key: ServiceAccountKey, secret: String)?
-        if !accountOnly {
-            let secret = Self.newSecret(prefix: Self.secretPrefixes.serviceAccount)
-            let key = ServiceAccountKey(
-                id: .make(.adminKey), name: Self.serviceAccountKeyName, redactedValue: Self.redact(secret), createdAt: timestamp)
-            apiKey = (key, secret)
-        }
+        let apiKey = accountOnly
+            ? nil : Self.newProjectKey(named: Self.serviceAccountKeyName, in: projectID, owner: .serviceAccount(account.id), now: timestamp)
         try await withAuditedTransaction(by: caller) { [apiKey] tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
-            try await tx.insertServiceAccount(account, key: apiKey.map { ($0.key, Self.keyHash($0.secret)) })
+            try await tx.insertServiceAccount(account)
             try await audit.record(
                 .serviceAccountCreated, on: account.id, in: project,
                 data: [("name", .string(account.name)), ("role", .string(account.role.rawValue))])
+            // `service_account.created` stands for the account's first key too.
+            if let apiKey { try await Self.insert(apiKey, in: project, tx: tx, audit: nil) }
         }
         return CreatedServiceAccount(account: account, apiKey: apiKey)
     }
@@ -81,7 +78,7 @@ extension Organization {
         }
     }
 
-    /// Deletes a service account of the project with its API key. Refused for archived projects.
+    /// Deletes a service account of the project with its API keys. Refused for archived projects.
     public func deleteServiceAccount(projectID: Identifier, id: Identifier, by caller: Caller? = nil) async throws {
         try await withAuditedTransaction(by: caller) { tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)

@@ -16,6 +16,7 @@ actor PermissionFlow {
         case user(Identifier)
         case key(Identifier)
         case serviceAccount(Identifier)
+        case projectKey(Identifier)
         /// Whoever accepts an invite to this email.
         case invitee(String)
 
@@ -25,6 +26,7 @@ actor PermissionFlow {
             case .user(let id): "user '\(id)'"
             case .key(let id): "admin key '\(id)'"
             case .serviceAccount(let id): "service account '\(id)'"
+            case .projectKey(let id): "project API key '\(id)'"
             }
         }
     }
@@ -205,6 +207,15 @@ actor PermissionFlow {
                 let account = try await tx.serviceAccount(id: id)
                 guard let role = PredefinedProjectRole(rawValue: account.role.rawValue) else { return .nothing }
                 return Holdings(projects: [account.projectID: Set(role.permissions)])
+            case .projectKey(let id):
+                let key = try await tx.projectKey(id: id)
+                guard !key.isExpired(at: time) else { return .nothing }
+                let owner: Principal = switch key.owner {
+                case .user(let userID): .user(userID)
+                case .serviceAccount(let accountID): .serviceAccount(accountID)
+                }
+                let inProject = try await holdings(of: owner, in: tx, at: time).inProject(key.projectID)
+                return Holdings(projects: [key.projectID: inProject]).limited(to: key.scopes.map(Set.init))
             }
         } catch let error as StoreError where error.missing != nil {
             return .nothing

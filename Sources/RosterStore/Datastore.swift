@@ -143,7 +143,7 @@ public protocol AdminKeyStore: Sendable {
 
 /// Everything a transaction can read and write.
 public typealias StoreTransaction = UserStore & GroupStore & RoleStore & AssignmentStore & AdminKeyStore & ProjectStore
-    & ServiceAccountStore & InviteStore & AuditStore & PolicyStore
+    & ServiceAccountStore & ProjectKeyStore & ProjectAccessStore & InviteStore & AuditStore & PolicyStore
 
 /// A Roster datastore: every read and write happens inside one of its transactions.
 public protocol Datastore: Sendable {

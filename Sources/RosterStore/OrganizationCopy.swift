@@ -52,7 +52,9 @@ public enum OrganizationCopy {
         ("users", ["id"]), ("groups", ["id"]), ("group_members", ["group_id", "user_id"]), ("projects", ["id"]),
         ("roles", ["id"]), ("user_roles", ["user_id", "role_id"]), ("group_roles", ["group_id", "role_id"]),
         ("admin_keys", ["id"]), ("project_members", ["project_id", "user_id"]), ("project_groups", ["project_id", "group_id"]),
-        ("service_accounts", ["id"]), ("service_account_keys", ["id"]), ("invites", ["id"]), ("audit_logs", ["id"]),
+        ("service_accounts", ["id"]), ("project_api_keys", ["id"]), ("project_model_permissions", ["project_id"]),
+        ("project_disabled_tools", ["project_id", "tool"]), ("project_rate_limits", ["project_id", "model"]),
+        ("invites", ["id"]), ("audit_logs", ["id"]),
         ("revisions", ["revision"]), ("changes", ["revision", "kind", "entity"]),
     ]
 

@@ -9,7 +9,10 @@ public enum PolicyEntity: Hashable, Sendable {
     case role(Identifier)
     /// An admin key: created, deleted, or its owner, expiry or scopes changed (not its last use).
     case key(Identifier)
+    /// A project: its row, its service accounts, model permissions, hosted tools or rate limits changed.
     case project(Identifier)
+    /// A project API key: created, deleted, or its expiry or scopes changed (not its last use).
+    case projectKey(Identifier)
 }
 
 /// What changed after a revision the policy has applied.
@@ -33,6 +36,7 @@ public struct PolicySelection: Sendable {
     public var roles: [Identifier] = []
     public var keys: [Identifier] = []
     public var projects: [Identifier] = []
+    public var projectKeys: [Identifier] = []
 
     public init(_ entities: some Sequence<PolicyEntity>) {
         for entity in entities {
@@ -42,6 +46,7 @@ public struct PolicySelection: Sendable {
             case .role(let id): roles.append(id)
             case .key(let id): keys.append(id)
             case .project(let id): projects.append(id)
+            case .projectKey(let id): projectKeys.append(id)
             }
         }
     }

@@ -40,10 +40,10 @@ public protocol ProjectStore: Sendable {
     func removeProjectRoleAssignments(projectID: Identifier, from principal: Principal) async throws
 }
 
-/// Service accounts of projects and their API keys, stored by the hash of the secret.
+/// Service accounts of projects.
 public protocol ServiceAccountStore: Sendable {
-    /// Inserts the account and, when given, its API key. Throws `notFound` for an unknown project.
-    func insertServiceAccount(_ account: ServiceAccount, key: (key: ServiceAccountKey, secretHash: [UInt8])?) async throws
+    /// Throws `notFound` for an unknown project.
+    func insertServiceAccount(_ account: ServiceAccount) async throws
     /// Throws `notFound(.serviceAccount, id)` when there is no such account in that project.
     func serviceAccount(id: Identifier, projectID: Identifier) async throws -> ServiceAccount
     /// The service account with `id`, in whichever project it is. Throws `notFound(.serviceAccount, id)`.
@@ -54,6 +54,65 @@ public protocol ServiceAccountStore: Sendable {
     func updateServiceAccount(_ account: ServiceAccount) async throws
     /// Deletes the account with its keys. Throws `notFound`.
     func deleteServiceAccount(id: Identifier) async throws
+}
+
+/// A project API key as the project's key list shows it: with its owner and whether the owner has access to the
+/// project now.
+public struct ProjectKeyEntry: Sendable {
+    public enum Owner: Sendable {
+        /// A user, with the predefined project role it holds directly in the key's project.
+        case user(User, role: PredefinedProjectRole?)
+        case serviceAccount(ServiceAccount)
+    }
+
+    public var key: ProjectKey
+    public var owner: Owner
+    /// For a user, whether it is active and a member of the project or of a group with access to it; for a service
+    /// account, whether it has a project role.
+    public var ownerHasAccess: Bool
+
+    public init(key: ProjectKey, owner: Owner, ownerHasAccess: Bool) {
+        self.key = key
+        self.owner = owner
+        self.ownerHasAccess = ownerHasAccess
+    }
+}
+
+/// Project API keys, stored by the hash of the secret: service accounts' keys and users' own keys.
+public protocol ProjectKeyStore: Sendable {
+    /// Throws `notFound` for an unknown project or owner, `conflict` for a key id or secret already stored.
+    func insertProjectKey(_ key: ProjectKey, secretHash: [UInt8]) async throws
+    /// The key `id`, in whichever project it is. Throws `notFound(.adminKey, id)`.
+    func projectKey(id: Identifier) async throws -> ProjectKey
+    /// Throws `notFound(.adminKey, id)` when the project has no key `id`.
+    func projectKey(id: Identifier, projectID: Identifier) async throws -> ProjectKeyEntry
+    /// The project's keys, paged by identifier, with their owners; with `ownerHasAccess`, only the keys whose owner
+    /// has (true) or lacks (false) access to the project.
+    func projectKeys(projectID: Identifier, ownerHasAccess: Bool?, page: PageRequest) async throws -> Page<ProjectKeyEntry>
+    /// Every key of the owner, in identifier order.
+    func projectKeys(owner: ProjectKey.Owner) async throws -> [ProjectKey]
+    /// Saves the name, scopes and expiry of an existing key. Throws `notFound`.
+    func updateProjectKey(_ key: ProjectKey) async throws
+    /// Throws `notFound`.
+    func deleteProjectKey(id: Identifier) async throws
+    /// Records when keys were last used; a time earlier than the one stored and keys deleted since change nothing.
+    func recordProjectKeyUse(_ lastUsed: [Identifier: Int]) async throws
+}
+
+/// What a project's keys may call: its model permissions, the hosted tools it switched off and its rate limits.
+public protocol ProjectAccessStore: Sendable {
+    /// The project's model permissions; `ModelPermissions.everyModel` when none are set.
+    func modelPermissions(projectID: Identifier) async throws -> ModelPermissions
+    /// Sets the project's model permissions; nil deletes them (every model).
+    func setModelPermissions(_ permissions: ModelPermissions?, projectID: Identifier) async throws
+    /// The hosted tools switched off in the project.
+    func disabledTools(projectID: Identifier) async throws -> Set<HostedTool>
+    /// Switches `tool` on or off in the project.
+    func setTool(_ tool: HostedTool, enabled: Bool, projectID: Identifier) async throws
+    /// The limits the project set for models, by model; a model absent has its default limits.
+    func rateLimits(projectID: Identifier) async throws -> [String: RateLimits]
+    /// Sets the project's limits for `model`.
+    func setRateLimits(_ limits: RateLimits, model: String, projectID: Identifier) async throws
 }
 
 /// Invitations to the organization.

@@ -25,8 +25,8 @@ extension StoreConformance {
         ServiceAccount(id: .make(.serviceAccount), projectID: project.id, name: name, role: role, createdAt: t0)
     }
 
-    static func serviceAccountKey(_ name: String) -> ServiceAccountKey {
-        ServiceAccountKey(id: .make(.adminKey), name: name, redactedValue: "sk-s...abcd", createdAt: t0)
+    static func projectKey(_ name: String, in project: Project, owner: ProjectKey.Owner) -> ProjectKey {
+        ProjectKey(id: .make(.adminKey), projectID: project.id, owner: owner, name: name, redactedValue: "sk-svcacct-...abcd", createdAt: t0)
     }
 
     static func invite(_ email: String, projects: [Invite.ProjectGrant] = [], acceptedAt: Int? = nil) -> Invite {
@@ -347,7 +347,7 @@ extension StoreConformance {
             try await store.withTransaction { tx in
                 try await tx.insertProject(apollo)
                 try await tx.insertProject(gemini)
-                try await tx.insertServiceAccount(bot, key: (serviceAccountKey("bot key"), [1, 2, 3]))
+                try await tx.insertServiceAccount(bot)
             }
             #expect(try await store.read { try await $0.serviceAccount(id: bot.id, projectID: apollo.id) } == bot)
             #expect(try await store.read { try await $0.serviceAccount(id: bot.id) } == bot)
@@ -357,7 +357,7 @@ extension StoreConformance {
         },
         contract("insertServiceAccount throws notFound for an unknown project") { store in
             await expectNotFound {
-                try await store.withTransaction { try await $0.insertServiceAccount(serviceAccount("bot", in: project("ghost")), key: nil) }
+                try await store.withTransaction { try await $0.insertServiceAccount(serviceAccount("bot", in: project("ghost"))) }
             }
         },
         contract("serviceAccounts pages by identifier within the project") { store in
@@ -366,8 +366,8 @@ extension StoreConformance {
             try await store.withTransaction { tx in
                 try await tx.insertProject(apollo)
                 try await tx.insertProject(gemini)
-                for account in accounts { try await tx.insertServiceAccount(account, key: nil) }
-                try await tx.insertServiceAccount(serviceAccount("other", in: gemini), key: nil)
+                for account in accounts { try await tx.insertServiceAccount(account) }
+                try await tx.insertServiceAccount(serviceAccount("other", in: gemini))
             }
             let page = try await store.read {
                 try await $0.serviceAccounts(projectID: apollo.id, page: PageRequest(limit: 2, after: accounts[0].id))
@@ -385,7 +385,7 @@ extension StoreConformance {
             var bot = serviceAccount("bot", in: apollo)
             try await store.withTransaction { [bot] tx in
                 try await tx.insertProject(apollo)
-                try await tx.insertServiceAccount(bot, key: nil)
+                try await tx.insertServiceAccount(bot)
             }
             bot.name = "robot"
             bot.role = .owner
@@ -400,20 +400,165 @@ extension StoreConformance {
             let bot = serviceAccount("bot", in: apollo)
             try await store.withTransaction { tx in
                 try await tx.insertProject(apollo)
-                try await tx.insertServiceAccount(bot, key: (serviceAccountKey("bot key"), [4, 5, 6]))
+                try await tx.insertServiceAccount(bot)
+                try await tx.insertProjectKey(projectKey("bot key", in: apollo, owner: .serviceAccount(bot.id)), secretHash: [4, 5, 6])
             }
             // While the key exists, its hash cannot be stored again.
+            let twin = serviceAccount("twin", in: apollo)
+            try await store.withTransaction { try await $0.insertServiceAccount(twin) }
             await expectConflict {
                 try await store.withTransaction {
-                    try await $0.insertServiceAccount(serviceAccount("twin", in: apollo), key: (serviceAccountKey("twin key"), [4, 5, 6]))
+                    try await $0.insertProjectKey(projectKey("twin key", in: apollo, owner: .serviceAccount(twin.id)), secretHash: [4, 5, 6])
                 }
             }
             try await store.withTransaction { try await $0.deleteServiceAccount(id: bot.id) }
             await expectNotFound { _ = try await store.read { try await $0.serviceAccount(id: bot.id, projectID: apollo.id) } }
+            #expect(try await store.read { try await $0.projectKeys(owner: .serviceAccount(bot.id)) }.isEmpty)
             try await store.withTransaction {
-                try await $0.insertServiceAccount(serviceAccount("twin", in: apollo), key: (serviceAccountKey("twin key"), [4, 5, 6]))
+                try await $0.insertProjectKey(projectKey("twin key", in: apollo, owner: .serviceAccount(twin.id)), secretHash: [4, 5, 6])
             }
             await expectNotFound { try await store.withTransaction { try await $0.deleteServiceAccount(id: bot.id) } }
+        },
+    ]
+
+    static let projectKeyContracts: [StoreContract] = [
+        contract("an inserted project key reads back with its owner, in its project only") { store in
+            let (apollo, gemini) = (project("apollo"), project("gemini"))
+            let bot = serviceAccount("bot", in: apollo, role: .owner)
+            var key = projectKey("deploy", in: apollo, owner: .serviceAccount(bot.id))
+            key.scopes = ["api.model.request"]
+            key.expiresAt = t0 + 60
+            try await store.withTransaction { [key] tx in
+                try await tx.insertProject(apollo)
+                try await tx.insertProject(gemini)
+                try await tx.insertServiceAccount(bot)
+                try await tx.insertProjectKey(key, secretHash: [7, 7])
+            }
+            let entry = try await store.read { try await $0.projectKey(id: key.id, projectID: apollo.id) }
+            #expect(entry.key == key)
+            #expect(entry.ownerHasAccess)
+            guard case .serviceAccount(let owner) = entry.owner else { Issue.record("the owner is not the service account"); return }
+            #expect(owner == bot)
+            await expectNotFound { _ = try await store.read { try await $0.projectKey(id: key.id, projectID: gemini.id) } }
+        },
+        contract("insertProjectKey throws notFound for a service account of another project or an unknown user") { store in
+            let (apollo, gemini) = (project("apollo"), project("gemini"))
+            let bot = serviceAccount("bot", in: gemini)
+            try await store.withTransaction { tx in
+                try await tx.insertProject(apollo)
+                try await tx.insertProject(gemini)
+                try await tx.insertServiceAccount(bot)
+            }
+            await expectNotFound {
+                try await store.withTransaction {
+                    try await $0.insertProjectKey(projectKey("k", in: apollo, owner: .serviceAccount(bot.id)), secretHash: [1])
+                }
+            }
+            await expectNotFound {
+                try await store.withTransaction {
+                    try await $0.insertProjectKey(projectKey("k", in: apollo, owner: .user(.make(.user))), secretHash: [2])
+                }
+            }
+        },
+        contract("a user's key is active while the user is a project member or in a group with access") { store in
+            let apollo = project("apollo")
+            let ada = user("ada")
+            let team = group("team")
+            let key = projectKey("mine", in: apollo, owner: .user(ada.id))
+            try await store.withTransaction { tx in
+                try await tx.insertProject(apollo)
+                try await tx.insertUser(ada)
+                try await tx.insertGroup(team)
+                _ = try await tx.addProjectMember(projectID: apollo.id, userID: ada.id, addedAt: t0)
+                try await tx.insertProjectKey(key, secretHash: [3])
+            }
+            func active() async throws -> Bool { try await store.read { try await $0.projectKey(id: key.id, projectID: apollo.id) }.ownerHasAccess }
+            #expect(try await active())
+            try await store.withTransaction { _ = try await $0.removeProjectMember(projectID: apollo.id, userID: ada.id) }
+            #expect(try await !active())
+            try await store.withTransaction { tx in
+                _ = try await tx.addMember(groupID: team.id, userID: ada.id)
+                _ = try await tx.addProjectGroup(projectID: apollo.id, groupID: team.id, createdAt: t0)
+            }
+            #expect(try await active())
+            let inactive = try await store.read { try await $0.projectKeys(projectID: apollo.id, ownerHasAccess: false, page: PageRequest(limit: 10)) }
+            #expect(inactive.items.isEmpty)
+        },
+        contract("projectKeys pages by identifier and filters by the owner's access") { store in
+            let apollo = project("apollo")
+            let (bot, idle) = (serviceAccount("bot", in: apollo), serviceAccount("idle", in: apollo, role: .none))
+            let keys = [bot, idle, bot].enumerated().map { projectKey("k\($0)", in: apollo, owner: .serviceAccount($1.id)) }
+            try await store.withTransaction { tx in
+                try await tx.insertProject(apollo)
+                try await tx.insertServiceAccount(bot)
+                try await tx.insertServiceAccount(idle)
+                for (index, key) in keys.enumerated() { try await tx.insertProjectKey(key, secretHash: [UInt8(index)]) }
+            }
+            let first = try await store.read { try await $0.projectKeys(projectID: apollo.id, ownerHasAccess: nil, page: PageRequest(limit: 2)) }
+            #expect(first.items.map(\.key.id) == [keys[0].id, keys[1].id])
+            #expect(first.hasMore)
+            let active = try await store.read { try await $0.projectKeys(projectID: apollo.id, ownerHasAccess: true, page: PageRequest(limit: 10)) }
+            #expect(active.items.map(\.key.id) == [keys[0].id, keys[2].id])
+            let inactive = try await store.read { try await $0.projectKeys(projectID: apollo.id, ownerHasAccess: false, page: PageRequest(limit: 10)) }
+            #expect(inactive.items.map(\.key.id) == [keys[1].id])
+        },
+        contract("updateProjectKey saves name, scopes and expiry; deleteProjectKey throws notFound the second time") { store in
+            let apollo = project("apollo")
+            let bot = serviceAccount("bot", in: apollo)
+            var key = projectKey("deploy", in: apollo, owner: .serviceAccount(bot.id))
+            try await store.withTransaction { [key] tx in
+                try await tx.insertProject(apollo)
+                try await tx.insertServiceAccount(bot)
+                try await tx.insertProjectKey(key, secretHash: [9])
+            }
+            key.name = "rotated"
+            key.scopes = ["api.model.request"]
+            key.expiresAt = t0 + 3_600
+            try await store.withTransaction { [key] in try await $0.updateProjectKey(key) }
+            #expect(try await store.read { try await $0.projectKey(id: key.id, projectID: apollo.id) }.key == key)
+            try await store.withTransaction { try await $0.recordProjectKeyUse([key.id: t0 + 5]) }
+            try await store.withTransaction { try await $0.recordProjectKeyUse([key.id: t0 + 1]) }
+            #expect(try await store.read { try await $0.projectKey(id: key.id, projectID: apollo.id) }.key.lastUsedAt == t0 + 5)
+            try await store.withTransaction { try await $0.deleteProjectKey(id: key.id) }
+            await expectNotFound { try await store.withTransaction { try await $0.deleteProjectKey(id: key.id) } }
+        },
+    ]
+
+    static let projectAccessContracts: [StoreContract] = [
+        contract("a project without model permissions allows every model; set and deleted ones read back") { store in
+            let apollo = project("apollo")
+            try await store.withTransaction { try await $0.insertProject(apollo) }
+            #expect(try await store.read { try await $0.modelPermissions(projectID: apollo.id) } == .everyModel)
+            let allow = ModelPermissions(mode: .allowList, modelIDs: ["o3", "gpt-4.1", "o3"])
+            try await store.withTransaction { try await $0.setModelPermissions(allow, projectID: apollo.id) }
+            let read = try await store.read { try await $0.modelPermissions(projectID: apollo.id) }
+            #expect(read == allow)
+            #expect(read.modelIDs == ["gpt-4.1", "o3"])
+            try await store.withTransaction { try await $0.setModelPermissions(nil, projectID: apollo.id) }
+            #expect(try await store.read { try await $0.modelPermissions(projectID: apollo.id) } == .everyModel)
+        },
+        contract("hosted tools are on until switched off, and switching twice changes nothing more") { store in
+            let apollo = project("apollo")
+            try await store.withTransaction { try await $0.insertProject(apollo) }
+            #expect(try await store.read { try await $0.disabledTools(projectID: apollo.id) }.isEmpty)
+            try await store.withTransaction { tx in
+                try await tx.setTool(.webSearch, enabled: false, projectID: apollo.id)
+                try await tx.setTool(.webSearch, enabled: false, projectID: apollo.id)
+                try await tx.setTool(.mcp, enabled: true, projectID: apollo.id)
+            }
+            #expect(try await store.read { try await $0.disabledTools(projectID: apollo.id) } == [.webSearch])
+            try await store.withTransaction { try await $0.setTool(.webSearch, enabled: true, projectID: apollo.id) }
+            #expect(try await store.read { try await $0.disabledTools(projectID: apollo.id) }.isEmpty)
+        },
+        contract("a project's rate limits read back by model, and setting them again replaces them") { store in
+            let apollo = project("apollo")
+            try await store.withTransaction { try await $0.insertProject(apollo) }
+            #expect(try await store.read { try await $0.rateLimits(projectID: apollo.id) }.isEmpty)
+            var limits = RateLimits(requestsPerMinute: 120, tokensPerMinute: 5_000, others: [.imagesPerMinute: 3])
+            try await store.withTransaction { [limits] in try await $0.setRateLimits(limits, model: "gpt-image-1", projectID: apollo.id) }
+            limits[.imagesPerMinute] = 4
+            try await store.withTransaction { [limits] in try await $0.setRateLimits(limits, model: "gpt-image-1", projectID: apollo.id) }
+            #expect(try await store.read { try await $0.rateLimits(projectID: apollo.id) } == ["gpt-image-1": limits])
         },
     ]
 

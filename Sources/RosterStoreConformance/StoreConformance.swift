@@ -21,7 +21,7 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
 public enum StoreConformance {
     public static let contracts: [StoreContract] =
         userContracts + groupContracts + roleContracts + assignmentContracts + keyContracts + transactionContracts
-        + scimContracts + projectContracts + serviceAccountContracts + inviteContracts + auditContracts + policyContracts
+        + scimContracts + projectContracts + serviceAccountContracts + projectKeyContracts + projectAccessContracts + inviteContracts + auditContracts + policyContracts
 }
 
 // MARK: Fixtures

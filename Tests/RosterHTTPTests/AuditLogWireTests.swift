@@ -163,6 +163,37 @@ import Testing
             ) {
                 try await api.post("\(accounts)/\(account)", #"{"role": "owner"}"#)
             }
+            let accountKey = try Self.id(
+                try await step(
+                    .post, "\(org)/projects/{project_id}/service_accounts/{service_account_id}/api_keys", "api_key.created"
+                ) {
+                    try await api.post("\(accounts)/\(account)/api_keys", #"{"name": "Rotated", "scopes": ["api.model.request"]}"#)
+                })
+            let keys = "\(org)/projects/\(project)/api_keys"
+            _ = try await step(.post, "\(org)/projects/{project_id}/api_keys/{key_id}", "api_key.updated", resource: accountKey) {
+                try await api.post("\(keys)/\(accountKey)", #"{"name": "Rotated again"}"#)
+            }
+            _ = try await step(.delete, "\(org)/projects/{project_id}/api_keys/{key_id}", "api_key.deleted", resource: accountKey) {
+                try await api.delete("\(keys)/\(accountKey)")
+            }
+            _ = try await step(.post, "\(org)/projects/{project_id}/users", "user.added", resource: api.owner.id.rawValue) {
+                try await api.post("\(org)/projects/\(project)/users", #"{"user_id": "\#(api.owner.id)", "role": "owner"}"#)
+            }
+            _ = try await step(.post, "\(org)/projects/{project_id}/api_keys", "api_key.created") {
+                try await api.post(keys, #"{"name": "Mine", "expires_in_seconds": 3600}"#)
+            }
+            _ = try await step(.post, "\(org)/projects/{project_id}/model_permissions", "project.updated", resource: project) {
+                try await api.post("\(org)/projects/\(project)/model_permissions", #"{"mode": "allow_list", "model_ids": ["o3"]}"#)
+            }
+            _ = try await step(.delete, "\(org)/projects/{project_id}/model_permissions", "project.updated", resource: project) {
+                try await api.delete("\(org)/projects/\(project)/model_permissions")
+            }
+            _ = try await step(.post, "\(org)/projects/{project_id}/hosted_tool_permissions", "project.updated", resource: project) {
+                try await api.post("\(org)/projects/\(project)/hosted_tool_permissions", #"{"web_search": {"enabled": false}}"#)
+            }
+            _ = try await step(.post, "\(org)/projects/{project_id}/rate_limits/{rate_limit_id}", "rate_limit.updated", resource: "rl-o3") {
+                try await api.post("\(org)/projects/\(project)/rate_limits/rl-o3", #"{"max_requests_per_1_minute": 120}"#)
+            }
             _ = try await step(
                 .delete, "\(org)/projects/{project_id}/service_accounts/{service_account_id}", "service_account.deleted", resource: account
             ) {

@@ -1,0 +1,80 @@
+import Foundation
+import RosterModel
+import RosterStore
+
+extension SQLTransaction {
+    package func modelPermissions(projectID: Identifier) async throws -> ModelPermissions {
+        let rows = try await query(
+            "SELECT mode, model_ids FROM project_model_permissions WHERE project_id = ?", [.text(projectID.rawValue)])
+        guard let row = rows.first else { return .everyModel }
+        guard let mode = ModelPermissions.Mode(rawValue: try row.string("mode")),
+            let models = try? JSONDecoder().decode([String].self, from: Data(try row.string("model_ids").utf8))
+        else {
+            throw StoreError.unavailable("the model permissions of project \(projectID) are not readable")
+        }
+        return ModelPermissions(mode: mode, modelIDs: models)
+    }
+
+    package func setModelPermissions(_ permissions: ModelPermissions?, projectID: Identifier) async throws {
+        try await query("DELETE FROM project_model_permissions WHERE project_id = ?", [.text(projectID.rawValue)])
+        guard let permissions else { return }
+        try await query(
+            "INSERT INTO project_model_permissions (project_id, mode, model_ids) VALUES (?, ?, ?)",
+            [.text(projectID.rawValue), .text(permissions.mode.rawValue), Self.json(permissions.modelIDs)])
+    }
+
+    package func disabledTools(projectID: Identifier) async throws -> Set<HostedTool> {
+        var tools: Set<HostedTool> = []
+        for row in try await query("SELECT tool FROM project_disabled_tools WHERE project_id = ?", [.text(projectID.rawValue)]) {
+            // A tool this version does not know is not one it can switch off.
+            if let tool = HostedTool(rawValue: try row.string("tool")) { tools.insert(tool) }
+        }
+        return tools
+    }
+
+    package func setTool(_ tool: HostedTool, enabled: Bool, projectID: Identifier) async throws {
+        if enabled {
+            try await query(
+                "DELETE FROM project_disabled_tools WHERE project_id = ? AND tool = ?", [.text(projectID.rawValue), .text(tool.rawValue)])
+        } else {
+            try await query(
+                "INSERT INTO project_disabled_tools (project_id, tool) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [.text(projectID.rawValue), .text(tool.rawValue)])
+        }
+    }
+
+    package func rateLimits(projectID: Identifier) async throws -> [String: RateLimits] {
+        var limits: [String: RateLimits] = [:]
+        for row in try await query("SELECT model, limits FROM project_rate_limits WHERE project_id = ?", [.text(projectID.rawValue)]) {
+            let model = try row.string("model")
+            guard let values = try? JSONDecoder().decode([String: Int].self, from: Data(try row.string("limits").utf8)),
+                let requests = values[RateLimits.Field.requestsPerMinute.rawValue],
+                let tokens = values[RateLimits.Field.tokensPerMinute.rawValue]
+            else {
+                throw StoreError.unavailable("the rate limits of project \(projectID) for model \(model) are not readable")
+            }
+            var others: [RateLimits.Field: Int] = [:]
+            for (name, value) in values { if let field = RateLimits.Field(rawValue: name) { others[field] = value } }
+            limits[model] = RateLimits(requestsPerMinute: requests, tokensPerMinute: tokens, others: others)
+        }
+        return limits
+    }
+
+    package func setRateLimits(_ limits: RateLimits, model: String, projectID: Identifier) async throws {
+        let values = Dictionary(uniqueKeysWithValues: limits.values.map { ($0.key.rawValue, $0.value) })
+        try await query(
+            """
+            INSERT INTO project_rate_limits (project_id, model, limits) VALUES (?, ?, ?)
+            ON CONFLICT (project_id, model) DO UPDATE SET limits = excluded.limits
+            """,
+            [.text(projectID.rawValue), .text(model), Self.json(values)])
+    }
+
+    /// `value` as JSON text, keys sorted.
+    static func json(_ value: some Encodable) -> SQLValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let data = try? encoder.encode(value) else { return .null }
+        return .text(String(decoding: data, as: UTF8.self))
+    }
+}
