@@ -75,6 +75,7 @@ public func buildRouter(
     ProjectRolesController(organization: organization).addRoutes(to: projectAPI)
     let scim = guarded("scim/v2")
     SCIMController(organization: organization, settings: settings).addRoutes(to: scim)
+    GatewayController(organization: organization, routes: settings.gatewayRoutes).addRoutes(to: router)
     if answerWrongMethods { addMethodNotAllowed(to: router) }
     return router
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import RosterService
 
 /// How Roster's HTTP layer sees the world outside it: the URL clients reach it at, whether a reverse proxy's
 /// forwarded headers are believed, and how many failed authentications a client address may make.
@@ -17,12 +18,16 @@ public struct HTTPSettings: Sendable {
     /// How often the policy looks for changes other processes committed to the store (default 250 ms); such a change
     /// decides requests here within this interval and the time to apply it.
     public var policyInterval: Duration
+    /// Which OpenAI API paths `/v1/gateway/authorize` lets keys call, and the permission each needs.
+    public var gatewayRoutes: GatewayRoutes
 
     public init(
         publicURL: String? = nil, listenAddress: String = "127.0.0.1:8080", trustForwardedHeaders: Bool = false,
-        failedAuthenticationsPerMinute: Int = 20, policyInterval: Duration = .milliseconds(250)
+        failedAuthenticationsPerMinute: Int = 20, policyInterval: Duration = .milliseconds(250),
+        gatewayRoutes: GatewayRoutes = .standard
     ) {
         self.policyInterval = policyInterval
+        self.gatewayRoutes = gatewayRoutes
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.listenAddress = listenAddress
         self.trustForwardedHeaders = trustForwardedHeaders

@@ -73,8 +73,32 @@ extension SQLTransaction {
         try await forEach(selection?.keys, "SELECT \(Self.keyColumns), secret_hash FROM admin_keys", where: "id") {
             records.keys.append((try Self.adminKey(from: $0), try $0.bytes("secret_hash")))
         }
-        try await forEach(selection?.projects, "SELECT id FROM projects", where: "id") {
-            records.projects.append(try $0.identifier("id"))
+        try await forEach(selection?.users, "SELECT user_id, project_id FROM project_members", where: "user_id") {
+            records.userProjects.append((try identifier($0, "user_id"), try identifier($0, "project_id")))
+        }
+        try await forEach(selection?.groups, "SELECT group_id, project_id FROM project_groups", where: "group_id") {
+            records.groupProjects.append((try identifier($0, "group_id"), try identifier($0, "project_id")))
+        }
+        try await forEach(selection?.projects, "SELECT \(Self.projectColumns) FROM projects p", where: "p.id") {
+            let project = try Self.project(from: $0)
+            known[project.id.rawValue] = project.id
+            records.projects.append(project)
+        }
+        try await forEach(selection?.projects, "SELECT project_id, mode, model_ids FROM project_model_permissions", where: "project_id") {
+            records.modelPermissions.append((try identifier($0, "project_id"), try Self.modelPermissions(from: $0)))
+        }
+        try await forEach(selection?.projects, "SELECT project_id, tool FROM project_disabled_tools", where: "project_id") {
+            // A tool this version does not know is not one it can switch off.
+            if let tool = HostedTool(rawValue: try $0.string("tool")) { records.disabledTools.append((try identifier($0, "project_id"), tool)) }
+        }
+        try await forEach(selection?.projects, "SELECT project_id, model, limits FROM project_rate_limits", where: "project_id") {
+            records.rateLimits.append((try identifier($0, "project_id"), try $0.string("model"), try Self.rateLimits(from: $0)))
+        }
+        try await forEach(selection?.projects, "SELECT \(Self.serviceAccountColumns) FROM service_accounts s", where: "s.project_id") {
+            records.serviceAccounts.append(try Self.serviceAccount(from: $0))
+        }
+        try await forEach(selection?.projectKeys, "SELECT \(Self.projectKeyColumns), k.secret_hash FROM project_api_keys k", where: "k.id") {
+            records.projectKeys.append((try Self.projectKey(from: $0), try $0.bytes("secret_hash")))
         }
         return records
     }

@@ -7,10 +7,15 @@ extension SQLTransaction {
         let rows = try await query(
             "SELECT mode, model_ids FROM project_model_permissions WHERE project_id = ?", [.text(projectID.rawValue)])
         guard let row = rows.first else { return .everyModel }
+        return try Self.modelPermissions(from: row)
+    }
+
+    /// A row's `mode` and `model_ids`.
+    static func modelPermissions(from row: Row) throws -> ModelPermissions {
         guard let mode = ModelPermissions.Mode(rawValue: try row.string("mode")),
             let models = try? JSONDecoder().decode([String].self, from: Data(try row.string("model_ids").utf8))
         else {
-            throw StoreError.unavailable("the model permissions of project \(projectID) are not readable")
+            throw StoreError.unavailable("model permissions in project_model_permissions are not readable")
         }
         return ModelPermissions(mode: mode, modelIDs: models)
     }
@@ -46,18 +51,22 @@ extension SQLTransaction {
     package func rateLimits(projectID: Identifier) async throws -> [String: RateLimits] {
         var limits: [String: RateLimits] = [:]
         for row in try await query("SELECT model, limits FROM project_rate_limits WHERE project_id = ?", [.text(projectID.rawValue)]) {
-            let model = try row.string("model")
-            guard let values = try? JSONDecoder().decode([String: Int].self, from: Data(try row.string("limits").utf8)),
-                let requests = values[RateLimits.Field.requestsPerMinute.rawValue],
-                let tokens = values[RateLimits.Field.tokensPerMinute.rawValue]
-            else {
-                throw StoreError.unavailable("the rate limits of project \(projectID) for model \(model) are not readable")
-            }
-            var others: [RateLimits.Field: Int] = [:]
-            for (name, value) in values { if let field = RateLimits.Field(rawValue: name) { others[field] = value } }
-            limits[model] = RateLimits(requestsPerMinute: requests, tokensPerMinute: tokens, others: others)
+            limits[try row.string("model")] = try Self.rateLimits(from: row)
         }
         return limits
+    }
+
+    /// A row's `limits`: a JSON object of limits by their wire names.
+    static func rateLimits(from row: Row) throws -> RateLimits {
+        guard let values = try? JSONDecoder().decode([String: Int].self, from: Data(try row.string("limits").utf8)),
+            let requests = values[RateLimits.Field.requestsPerMinute.rawValue],
+            let tokens = values[RateLimits.Field.tokensPerMinute.rawValue]
+        else {
+            throw StoreError.unavailable("rate limits in project_rate_limits are not readable")
+        }
+        var others: [RateLimits.Field: Int] = [:]
+        for (name, value) in values { if let field = RateLimits.Field(rawValue: name) { others[field] = value } }
+        return RateLimits(requestsPerMinute: requests, tokensPerMinute: tokens, others: others)
     }
 
     package func setRateLimits(_ limits: RateLimits, model: String, projectID: Identifier) async throws {

@@ -45,6 +45,8 @@ enum ChangeFeed {
             [note("user", "\(row).id"), "INSERT OR IGNORE INTO main.changes (revision, kind, entity) SELECT o.revision, 'role', r.id FROM temp.open_revision o JOIN main.roles r ON r.created_by = \(row).id;"]
         }),
         ("group_members", { row in [note("user", "\(row).user_id")] }),
+        ("project_members", { row in [note("user", "\(row).user_id")] }),
+        ("project_groups", { row in [note("group", "\(row).group_id")] }),
         ("user_roles", { row in [note("user", "\(row).user_id")] }),
         ("groups", { row in [note("group", "\(row).id")] }),
         ("group_roles", { row in [note("group", "\(row).group_id")] }),

@@ -151,20 +151,26 @@ extension Organization {
         }
     }
 
-    /// Writes the admin key uses noted since the last flush to the store, in one transaction, and returns how many
-    /// keys it updated. When the write fails the uses are kept for the next flush.
+    /// Writes the admin and project key uses noted since the last flush to the store, in one transaction, and returns
+    /// how many keys it updated. When the write fails the uses are kept for the next flush.
     @discardableResult
     public func flushKeyUse() async throws -> Int {
-        let batch = keyUses.beginFlush()
-        guard !batch.isEmpty else { return 0 }
+        let admin = keyUses.beginFlush()
+        let project = projectKeyUses.beginFlush()
+        guard !admin.isEmpty || !project.isEmpty else { return 0 }
         do {
-            try await store.withTransaction { try await $0.recordKeyUse(batch) }
+            try await store.withTransaction { tx in
+                if !admin.isEmpty { try await tx.recordKeyUse(admin) }
+                if !project.isEmpty { try await tx.recordProjectKeyUse(project) }
+            }
         } catch {
-            keyUses.endFlush(batch, written: false)
+            keyUses.endFlush(admin, written: false)
+            projectKeyUses.endFlush(project, written: false)
             throw error
         }
-        keyUses.endFlush(batch, written: true)
-        return batch.count
+        keyUses.endFlush(admin, written: true)
+        projectKeyUses.endFlush(project, written: true)
+        return admin.count + project.count
     }
 
     /// The key with its last use noted in memory and not yet written, when that is the later one.

@@ -77,7 +77,7 @@ extension Organization {
     /// The user with `userID` in the policy, after checking that project `projectID` exists; not-found otherwise.
     private static func member(_ userID: Identifier, projectID: Identifier?, in state: borrowing PolicyState) throws -> PolicyState.Member {
         guard let member = state.users[userID] else { throw StoreError.notFound(.user, userID.rawValue) }
-        if let projectID, !state.projects.contains(projectID) { throw StoreError.notFound(.project, projectID.rawValue) }
+        if let projectID, state.projects[projectID] == nil { throw StoreError.notFound(.project, projectID.rawValue) }
         return member
     }
 

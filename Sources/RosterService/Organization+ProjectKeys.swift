@@ -130,19 +130,30 @@ extension Organization {
 
     /// A key of the project with its owner; not-found for a key of another project.
     public func projectKey(projectID: Identifier, id: Identifier) async throws -> ProjectKeyEntry {
-        try await store.read { tx in
-            _ = try await tx.project(id: projectID)
-            return try await tx.projectKey(id: id, projectID: projectID)
-        }
+        withRecentUse(
+            try await store.read { tx in
+                _ = try await tx.project(id: projectID)
+                return try await tx.projectKey(id: id, projectID: projectID)
+            })
     }
 
     /// The project's keys by identifier, with their owners; with `ownerHasAccess`, only those whose owner has (or
     /// lacks) access to the project.
     public func projectKeys(projectID: Identifier, ownerHasAccess: Bool?, page: PageRequest) async throws -> Page<ProjectKeyEntry> {
-        try await store.read { tx in
+        var keys = try await store.read { tx in
             _ = try await tx.project(id: projectID)
             return try await tx.projectKeys(projectID: projectID, ownerHasAccess: ownerHasAccess, page: page)
         }
+        keys.items = keys.items.map(withRecentUse)
+        return keys
+    }
+
+    /// The key with its last use noted in memory and not yet written, when that is the later one.
+    private func withRecentUse(_ entry: ProjectKeyEntry) -> ProjectKeyEntry {
+        guard let recent = projectKeyUses.lastUsed(entry.key.id) else { return entry }
+        var entry = entry
+        entry.key.lastUsedAt = max(entry.key.lastUsedAt ?? recent, recent)
+        return entry
     }
 
     /// Renames a project key, changes its scopes, or sets it to expire `expiresInSeconds` from now; nil leaves a field
@@ -171,10 +182,11 @@ extension Organization {
                 key.expiresAt = timestamp + lifetime
                 changes.append(("expires_at", .int(timestamp + lifetime)))
             }
-            guard !changes.isEmpty else { return try await tx.projectKey(id: id, projectID: projectID) }
-            try await tx.updateProjectKey(key)
-            try await audit.record(.apiKeyUpdated, on: id, in: project, changes: changes)
-            return try await tx.projectKey(id: id, projectID: projectID)
+            if !changes.isEmpty {
+                try await tx.updateProjectKey(key)
+                try await audit.record(.apiKeyUpdated, on: id, in: project, changes: changes)
+            }
+            return withRecentUse(try await tx.projectKey(id: id, projectID: projectID))
         }
     }
 

@@ -32,6 +32,8 @@ public struct Organization: Sendable {
     let now: @Sendable () -> Int
     /// Admin key uses not yet written to the store; shared by every copy of this organization.
     let keyUses = KeyUseRecorder()
+    /// Project key uses not yet written to the store; shared by every copy of this organization.
+    let projectKeyUses = KeyUseRecorder()
     /// What requests are decided from; shared by every copy of this organization.
     public let policy: Policy
 

@@ -114,12 +114,27 @@ struct PolicyState {
         /// The roles assigned to the user itself, any scope.
         var roles: [Identifier] = []
         var groups: [Identifier] = []
+        /// The projects the user is a direct member of.
+        var projects: [Identifier] = []
     }
 
     struct Team {
         var group: Group
         /// The roles assigned to the group, any scope.
         var roles: [Identifier] = []
+        /// The projects the group has access to.
+        var projects: [Identifier] = []
+    }
+
+    /// A project and what its keys may call.
+    struct Venue {
+        var project: Project
+        var modelPermissions = ModelPermissions.everyModel
+        var disabledTools: Set<HostedTool> = []
+        /// The limits the project set, by model; other models have their defaults.
+        var rateLimits: [String: RateLimits] = [:]
+        /// The project's service accounts.
+        var serviceAccounts: [Identifier: ServiceAccount] = [:]
     }
 
     private(set) var revision = 0
@@ -128,10 +143,13 @@ struct PolicyState {
     private(set) var roles: [Identifier: PolicyRole] = [:]
     /// `roles` by scope and by the permissions they grant, for the closest roles of a denied check.
     private var rolesGranting: [RoleScope: [String: [PolicyRole]]] = [:]
-    private(set) var projects: Set<Identifier> = []
+    private(set) var projects: [Identifier: Venue] = [:]
     /// Keys by the SHA-256 of their secret.
     private(set) var keys: [[UInt8]: AdminKey] = [:]
     private var keyHashes: [Identifier: [UInt8]] = [:]
+    /// Project API keys by the SHA-256 of their secret.
+    private(set) var projectKeys: [[UInt8]: ProjectKey] = [:]
+    private var projectKeyHashes: [Identifier: [UInt8]] = [:]
 
     init() {}
 
@@ -146,9 +164,12 @@ struct PolicyState {
         for id in selection.users { users[id] = nil }
         for id in selection.groups { groups[id] = nil }
         for id in selection.roles { roles[id] = nil }
-        for id in selection.projects { projects.remove(id) }
+        for id in selection.projects { projects[id] = nil }
         for id in selection.keys {
             if let hash = keyHashes.removeValue(forKey: id) { keys[hash] = nil }
+        }
+        for id in selection.projectKeys {
+            if let hash = projectKeyHashes.removeValue(forKey: id) { projectKeys[hash] = nil }
         }
         insert(records)
         if !selection.roles.isEmpty { indexRoles() }
@@ -162,11 +183,28 @@ struct PolicyState {
         for user in records.users { users[user.id] = Member(user: user) }
         for (userID, roleID) in records.userRoles { users[userID]?.roles.append(roleID) }
         for (userID, groupID) in records.memberships { users[userID]?.groups.append(groupID) }
-        projects.formUnion(records.projects)
+        for (userID, projectID) in records.userProjects { users[userID]?.projects.append(projectID) }
+        for (groupID, projectID) in records.groupProjects { groups[groupID]?.projects.append(projectID) }
         for (key, hash) in records.keys {
             keys[hash] = key
             keyHashes[key.id] = hash
         }
+        for project in records.projects { projects[project.id] = Venue(project: project) }
+        for (projectID, permissions) in records.modelPermissions { projects[projectID]?.modelPermissions = permissions }
+        for (projectID, tool) in records.disabledTools { projects[projectID]?.disabledTools.insert(tool) }
+        for (projectID, model, limits) in records.rateLimits { projects[projectID]?.rateLimits[model] = limits }
+        for account in records.serviceAccounts { projects[account.projectID]?.serviceAccounts[account.id] = account }
+        for (key, hash) in records.projectKeys {
+            projectKeys[hash] = key
+            projectKeyHashes[key.id] = hash
+        }
+    }
+
+    /// Whether `member` is active and a member of the project, directly or through a group with access to it.
+    func hasAccess(_ member: Member, to projectID: Identifier) -> Bool {
+        guard member.user.isActive else { return false }
+        if member.projects.contains(projectID) { return true }
+        return member.groups.contains { groups[$0]?.projects.contains(projectID) ?? false }
     }
 
     /// The roles `member` holds in `scope` (those `included` accepts), by identifier, each with its sources: the user

@@ -2,9 +2,9 @@ import RosterModel
 
 /// Something the in-memory policy follows, named by the change feed when a commit touches it.
 public enum PolicyEntity: Hashable, Sendable {
-    /// A user: its row, its own role assignments or its group memberships changed.
+    /// A user: its row, its own role assignments, its group memberships or its project memberships changed.
     case user(Identifier)
-    /// A group: its row or its role assignments changed.
+    /// A group: its row, its role assignments or the projects it has access to changed.
     case group(Identifier)
     case role(Identifier)
     /// An admin key: created, deleted, or its owner, expiry or scopes changed (not its last use).
@@ -52,18 +52,30 @@ public struct PolicySelection: Sendable {
     }
 }
 
-/// The rows the policy is made of: for a user its own role assignments and memberships, for a group its role
-/// assignments. A backend should let equal identifiers share one string (a group named by 100 memberships), since
-/// the policy keeps them.
+/// The rows the policy is made of: for a user its own role assignments, group memberships and project memberships;
+/// for a group its role assignments and the projects it has access to; for a project what its keys may call. A
+/// backend should let equal identifiers share one string (a group named by 100 memberships), since the policy keeps
+/// them.
 public struct PolicyRecords: Sendable {
     public var users: [User] = []
     public var userRoles: [(user: Identifier, role: Identifier)] = []
     public var memberships: [(user: Identifier, group: Identifier)] = []
+    /// Users' direct project memberships.
+    public var userProjects: [(user: Identifier, project: Identifier)] = []
     public var groups: [Group] = []
     public var groupRoles: [(group: Identifier, role: Identifier)] = []
+    /// The projects groups have access to.
+    public var groupProjects: [(group: Identifier, project: Identifier)] = []
     public var roles: [Role] = []
     public var keys: [(key: AdminKey, secretHash: [UInt8])] = []
-    public var projects: [Identifier] = []
+    public var projects: [Project] = []
+    /// Model permissions of the projects that set them.
+    public var modelPermissions: [(project: Identifier, permissions: ModelPermissions)] = []
+    public var disabledTools: [(project: Identifier, tool: HostedTool)] = []
+    /// The limits projects set for models.
+    public var rateLimits: [(project: Identifier, model: String, limits: RateLimits)] = []
+    public var serviceAccounts: [ServiceAccount] = []
+    public var projectKeys: [(key: ProjectKey, secretHash: [UInt8])] = []
 
     public init() {}
 }

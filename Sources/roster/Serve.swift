@@ -51,6 +51,15 @@ struct Serve: AsyncParsableCommand {
             """)
     var policyInterval: Int?
 
+    @Option(
+        name: .customLong("gateway-route"),
+        help: """
+            An API path /v1/gateway/authorize lets keys call, and the project permission it needs, as PATH=PERMISSION \
+            (/v1/files=api.model.request); repeat for more. OpenAI's model endpoints are there already; other paths are \
+            refused (env ROSTER_GATEWAY_ROUTES, comma-separated).
+            """)
+    var gatewayRoutes: [String] = []
+
     @OptionGroup var logs: LogOptions
 
     /// Everything the server runs with, read from the flags and then the environment.
@@ -95,11 +104,26 @@ struct Serve: AsyncParsableCommand {
         guard Validation.isEmail(ownerEmail) else {
             throw CLIError("The owner email (ROSTER_OWNER_EMAIL or --owner-email) '\(ownerEmail)' is not an email address.")
         }
+        let routeSpecs = gatewayRoutes.isEmpty
+            ? (Environment.value("ROSTER_GATEWAY_ROUTES")?.split(separator: ",").map(String.init) ?? []) : gatewayRoutes
+        let extraRoutes = try routeSpecs.map { spec in
+            let parts = spec.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else {
+                throw CLIError("The gateway route '\(spec)' (--gateway-route or ROSTER_GATEWAY_ROUTES) must be PATH=PERMISSION, such as /v1/files=api.model.request.")
+            }
+            return (path: parts[0], permission: parts[1])
+        }
+        let routes: GatewayRoutes
+        do {
+            routes = extraRoutes.isEmpty ? .standard : try GatewayRoutes(extra: extraRoutes)
+        } catch let error as ServiceError {
+            throw CLIError("The gateway routes (--gateway-route or ROSTER_GATEWAY_ROUTES) cannot be used: \(error.message).")
+        }
         return Settings(
             host: host, port: port, database: storage.path, adminKey: adminKey, ownerEmail: ownerEmail,
             http: HTTPSettings(
                 publicURL: publicURL, listenAddress: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)",
-                trustForwardedHeaders: trusted, policyInterval: .milliseconds(interval)))
+                trustForwardedHeaders: trusted, policyInterval: .milliseconds(interval), gatewayRoutes: routes))
     }
 
     /// The policy intervals accepted, in milliseconds.

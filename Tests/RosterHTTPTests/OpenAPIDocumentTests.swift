@@ -31,7 +31,7 @@ import Testing
             } else if line.hasPrefix("  /") {
                 path = String(line.dropFirst(2).prefix { $0 != ":" })
             } else if let path,
-                let method = ["get", "post", "delete", "put", "patch"].first(where: { line.hasPrefix("    \($0):") })
+                let method = ["get", "post", "delete", "put", "patch", "options"].first(where: { line.hasPrefix("    \($0):") })
             {
                 operations.insert(Operation(method: method.uppercased(), path: path))
             }
@@ -43,7 +43,7 @@ import Testing
     static func openAPIPath(_ routerPath: String) -> String {
         "/"
             + routerPath.split(separator: "/").map { component in
-                component.hasPrefix(":") ? "{\(component.dropFirst())}" : String(component)
+                component == "**" ? "{path}" : component.hasPrefix(":") ? "{\(component.dropFirst())}" : String(component)
             }.joined(separator: "/")
     }
 

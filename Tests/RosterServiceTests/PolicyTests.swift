@@ -132,6 +132,48 @@ struct PolicyTests {
         }
     }
 
+    @Test("a second instance authorizes model calls as the first decides them: keys, model permissions, tools and revocation")
+    func gatewayDecisionsFollow() async throws {
+        try await Self.withTwoInstances { first, second, _, path in
+            let caller = try await first.authenticate(secret: "sk-test-key-0000")
+            let project = try await first.createProject(name: "Gateway")
+            let account = try await first.createServiceAccount(projectID: project.id, name: "Bot", by: caller)
+            let secret = try #require(account.apiKey?.secret)
+            let routes = GatewayRoutes.standard
+            func decision(_ organization: Organization, model: String? = nil, tool: String? = nil) async -> String {
+                do {
+                    let grant = try await organization.authorize(
+                        .init(path: "/v1/chat/completions", model: model, tool: tool), keyHash: Organization.keyHash(secret), routes: routes)
+                    return "allowed \(grant.key.projectID) \(grant.limits?[.requestsPerMinute].map(String.init) ?? "-")"
+                } catch {
+                    return (error as? ServiceError)?.code ?? "\(error)"
+                }
+            }
+            try await second.catchUpPolicy()
+            #expect(await decision(second).hasPrefix("allowed \(project.id)"))
+
+            _ = try await first.setModelPermissions(projectID: project.id, mode: "deny_list", modelIDs: ["o3"], by: caller)
+            _ = try await first.setTools(projectID: project.id, [.mcp: false], by: caller)
+            _ = try await first.updateRateLimit(projectID: project.id, rateLimitID: "rl-gpt-4.1", [.requestsPerMinute: 9], by: caller)
+            try await second.catchUpPolicy()
+            #expect(await decision(second, model: "o3") == "model_not_allowed")
+            #expect(await decision(second, tool: "mcp") == "tool_disabled")
+            #expect(await decision(second, model: "gpt-4.1") == "allowed \(project.id) 9")
+            try await SQLiteDatastore.withOpened(.init(path: path)) { freshStore in
+                let fresh = Organization(store: freshStore)
+                for (model, tool) in [("o3", nil), (nil, "mcp"), ("gpt-4.1", nil)] as [(String?, String?)] {
+                    #expect(await decision(fresh, model: model, tool: tool) == decision(second, model: model, tool: tool))
+                }
+            }
+
+            let keyID = try #require(account.apiKey?.key.id)
+            try await first.deleteProjectKey(projectID: project.id, id: keyID, by: caller)
+            #expect(await decision(first) == "invalid_api_key", "revoked before the delete returned")
+            try await second.catchUpPolicy()
+            #expect(await decision(second) == "invalid_api_key")
+        }
+    }
+
     @Test("a follower never holds half of a transaction: a role moved between two users in one transaction is held by exactly one")
     func noHalfAppliedTransaction() async throws {
         try await Self.withTwoInstances { first, second, firstStore, _ in
