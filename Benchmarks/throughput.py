@@ -227,6 +227,10 @@ def main() -> None:
         manager = call("GET", f"{origin}/v1/organization/users?limit=1&emails=user0@example.com")["data"][0]["id"]
         user = call("GET", f"{origin}/v1/organization/users?limit=1&emails=user1@example.com")["data"][0]["id"]
         every = lambda path: [o + path for o in origins]  # noqa: E731
+        project = call("POST", f"{origin}/v1/organization/projects", {"name": f"Bench {label}"})["id"]
+        account = call("POST", f"{origin}/v1/organization/projects/{project}/service_accounts", {"name": "bench-bot"})
+        model_key = f"Authorization: Bearer {account['api_key']['value']}"
+        nginx_style = ["X-Original-URI: /v1/chat/completions", "X-Original-Method: POST", "X-Roster-Model: gpt-4.1"]
         return [
             (f"{label}GET a group", every(f"/v1/organization/groups/{group}"), [key], None),
             (f"{label}GET 100 groups", every("/v1/organization/groups?limit=100"), [key], None),
@@ -235,6 +239,7 @@ def main() -> None:
             (f"{label}check, denied", every("/v1/organization/permission_checks"), [key, json_type], check_script(f"denied{len(label)}", user)),
             (f"{label}SCIM GET a user", every(f"/scim/v2/Users/{user}"), [key], None),
             (f"{label}POST a group", every("/v1/organization/groups"), [key, json_type], post_script),
+            (f"{label}gateway authorize", every("/v1/gateway/authorize"), [model_key] + nginx_style, None),
         ]
 
     delays: list[float] = []
@@ -291,11 +296,11 @@ def main() -> None:
               f"p50 {statistics.median(ordered):.1f} ms, p99 {ordered[int(len(ordered) * 0.99) - 1]:.1f} ms, "
               f"max {ordered[-1]:.1f} ms")
     goals = [("GET a group", 0.5, bare_rate), ("check, allowed", 0.6, bare_rate), ("check, denied", 0.6, bare_rate),
-             ("SCIM GET a user", 0.4, bare_rate),
+             ("SCIM GET a user", 0.4, bare_rate), ("gateway authorize", 0.6, bare_rate),
              ("POST a group", 0.5, commit_rate)]
     if args.postgres:
         goals += [("PG×2: GET a group", 0.4, bare_rate), ("PG×2: check, allowed", 0.6, bare_rate),
-                  ("PG×2: check, denied", 0.6, bare_rate)]
+                  ("PG×2: check, denied", 0.6, bare_rate), ("PG×2: gateway authorize", 0.6, bare_rate)]
     print()
     for name, goal, base in goals:
         ratio = median(name, 0) / base
