@@ -71,13 +71,14 @@ enum PostgresChangeFeed {
         "CREATE TRIGGER feed AFTER INSERT ON audit_logs FOR EACH ROW EXECUTE FUNCTION roster_feed()",
     ]
 
-    /// Migration 3: what a project's keys may call names the project, a project membership its user or group, and a
-    /// project API key names itself (its last use is bookkeeping, not a change of what it may do).
+    /// Migration 3: what a project's keys may call names the project, a project membership its user or group, a model
+    /// names itself, and a project API key names itself (its last use is bookkeeping, not a change of what it may do).
     static let projectAccess: [String] = projectAccessTables.map { table in
         "CREATE TRIGGER feed AFTER INSERT OR UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION roster_feed('project', 'project_id')"
     } + [
         "CREATE TRIGGER feed AFTER INSERT OR UPDATE OR DELETE ON project_members FOR EACH ROW EXECUTE FUNCTION roster_feed('user', 'user_id')",
         "CREATE TRIGGER feed AFTER INSERT OR UPDATE OR DELETE ON project_groups FOR EACH ROW EXECUTE FUNCTION roster_feed('group', 'group_id')",
+        "CREATE TRIGGER feed AFTER INSERT OR UPDATE OR DELETE ON models FOR EACH ROW EXECUTE FUNCTION roster_feed('model', 'id')",
         "CREATE TRIGGER feed AFTER INSERT OR DELETE ON project_api_keys FOR EACH ROW EXECUTE FUNCTION roster_feed('project_key', 'id')",
         """
         CREATE TRIGGER feed_update AFTER UPDATE OF scopes, expires_at, secret_hash ON project_api_keys

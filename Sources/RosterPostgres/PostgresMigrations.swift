@@ -275,7 +275,8 @@ enum PostgresMigrations {
                 PRIMARY KEY (project_id, model)
             )
             """,
-        ] + PostgresChangeFeed.projectAccess),
+            "CREATE TABLE models (id text COLLATE \"C\" PRIMARY KEY, limits text NOT NULL)",
+        ] + PostgresTransaction.modelSeeds + PostgresChangeFeed.projectAccess),
     ]
 
     /// The predefined organization roles, as the SQLite backend's first migration inserts them.

@@ -17,7 +17,7 @@ extension SQLTransaction {
         guard rows.count <= limit else { return PolicyChanges(revision: latest, entities: nil) }
         var entities: Set<PolicyEntity> = []
         for row in rows {
-            guard let entity = PolicyEntity(kind: try row.string("kind"), id: try row.identifier("entity")) else {
+            guard let entity = PolicyEntity(kind: try row.string("kind"), entity: try row.string("entity")) else {
                 throw StoreError.unavailable("the change feed names an unknown kind of entity")
             }
             entities.insert(entity)
@@ -97,6 +97,9 @@ extension SQLTransaction {
         try await forEach(selection?.projects, "SELECT \(Self.serviceAccountColumns) FROM service_accounts s", where: "s.project_id") {
             records.serviceAccounts.append(try Self.serviceAccount(from: $0))
         }
+        try await forEach(selection?.models, "SELECT id, limits FROM models", where: "id") {
+            records.models.append(Model(id: try $0.string("id"), defaultLimits: try Self.rateLimits(from: $0)))
+        }
         try await forEach(selection?.projectKeys, "SELECT \(Self.projectKeyColumns), k.secret_hash FROM project_api_keys k", where: "k.id") {
             records.projectKeys.append((try Self.projectKey(from: $0), try $0.bytes("secret_hash")))
         }
@@ -108,6 +111,12 @@ extension SQLTransaction {
     private func forEach(
         _ ids: [Identifier]?, _ sql: String, where column: String, _ body: (Row) throws -> Void
     ) async throws {
+        try await forEach(ids?.map(\.rawValue), sql, where: column, body)
+    }
+
+    private func forEach(
+        _ ids: [String]?, _ sql: String, where column: String, _ body: (Row) throws -> Void
+    ) async throws {
         guard let ids else {
             try await forEachRow(sql, [], wholeTable: true, body)
             return
@@ -115,7 +124,7 @@ extension SQLTransaction {
         var start = 0
         while start < ids.count {
             let chunk = ids[start..<min(start + 500, ids.count)]
-            try await forEachRow("\(sql) WHERE \(column) IN (\(Self.placeholders(chunk.count)))", chunk.map { .text($0.rawValue) }, body)
+            try await forEachRow("\(sql) WHERE \(column) IN (\(Self.placeholders(chunk.count)))", chunk.map { .text($0) }, body)
             start += chunk.count
         }
     }
@@ -123,8 +132,10 @@ extension SQLTransaction {
 
 extension PolicyEntity {
     /// The entity a row of the change feed's `changes` table names (`kind`, `entity`); nil for an unknown kind.
-    init?(kind: String, id: Identifier) {
+    init?(kind: String, entity: String) {
+        let id = Identifier(trusted: entity)
         switch kind {
+        case "model": self = .model(entity)
         case "user": self = .user(id)
         case "group": self = .group(id)
         case "role": self = .role(id)

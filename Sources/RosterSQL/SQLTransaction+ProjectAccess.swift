@@ -3,6 +3,21 @@ import RosterModel
 import RosterStore
 
 extension SQLTransaction {
+    /// The whole table, read in key order: an organization knows tens of models, not thousands.
+    package func models() async throws -> [Model] {
+        var models: [Model] = []
+        try await forEachRow("SELECT id, limits FROM models ORDER BY id", [], wholeTable: true) { row in
+            models.append(Model(id: try row.string("id"), defaultLimits: try Self.rateLimits(from: row)))
+        }
+        return models
+    }
+
+    package func saveModel(_ model: Model) async throws {
+        try await query(
+            "INSERT INTO models (id, limits) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET limits = excluded.limits",
+            [.text(model.id), .text(Self.limitsJSON(model.defaultLimits))])
+    }
+
     package func modelPermissions(projectID: Identifier) async throws -> ModelPermissions {
         let rows = try await query(
             "SELECT mode, model_ids FROM project_model_permissions WHERE project_id = ?", [.text(projectID.rawValue)])
@@ -70,13 +85,27 @@ extension SQLTransaction {
     }
 
     package func setRateLimits(_ limits: RateLimits, model: String, projectID: Identifier) async throws {
-        let values = Dictionary(uniqueKeysWithValues: limits.values.map { ($0.key.rawValue, $0.value) })
         try await query(
             """
             INSERT INTO project_rate_limits (project_id, model, limits) VALUES (?, ?, ?)
             ON CONFLICT (project_id, model) DO UPDATE SET limits = excluded.limits
             """,
-            [.text(projectID.rawValue), .text(model), Self.json(values)])
+            [.text(projectID.rawValue), .text(model), .text(Self.limitsJSON(limits))])
+    }
+
+    /// Limits as a JSON object by their wire names, keys sorted: how `models` and `project_rate_limits` keep them.
+    package static func limitsJSON(_ limits: RateLimits) -> String {
+        let values = Dictionary(uniqueKeysWithValues: limits.values.map { ($0.key.rawValue, $0.value) })
+        guard case .text(let text) = json(values) else { return "{}" }
+        return text
+    }
+
+    /// The statements that give a new database `Model.defaults`, the models an organization knows until its file
+    /// says otherwise (each backend's migration runs them).
+    package static var modelSeeds: [String] {
+        Model.defaults.map { model in
+            "INSERT INTO models (id, limits) VALUES ('\(model.id)', '\(limitsJSON(model.defaultLimits))')"
+        }
     }
 
     /// `value` as JSON text, keys sorted.

@@ -57,6 +57,7 @@ enum ChangeFeed {
         ("project_model_permissions", { row in [note("project", "\(row).project_id")] }),
         ("project_disabled_tools", { row in [note("project", "\(row).project_id")] }),
         ("project_rate_limits", { row in [note("project", "\(row).project_id")] }),
+        ("models", { row in [note("model", "\(row).id")] }),
     ]
 
     private static let triggers: [String] = {

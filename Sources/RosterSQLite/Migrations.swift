@@ -348,7 +348,10 @@ enum Migrations {
                 PRIMARY KEY (project_id, model)
             ) WITHOUT ROWID
             """,
-        ], seed: nil),
+            // The models the organization knows, with their default limits (a JSON object by wire names); the
+            // organization file adds and changes them.
+            "CREATE TABLE models (id TEXT PRIMARY KEY, limits TEXT NOT NULL) WITHOUT ROWID",
+        ] + SQLiteTransaction.modelSeeds, seed: nil),
     ]
 
     /// Brings the database up to the newest version.

@@ -306,6 +306,8 @@ struct GuardedTransaction: StoreTransaction {
     func projectKeys(owner: ProjectKey.Owner) async throws -> [ProjectKey] { try await base.projectKeys(owner: owner) }
     func recordProjectKeyUse(_ lastUsed: [Identifier: Int]) async throws { try await base.recordProjectKeyUse(lastUsed) }
     // What a project's keys may call moves no permission of a principal: the project's own settings.
+    func models() async throws -> [Model] { try await base.models() }
+    func saveModel(_ model: Model) async throws { try await base.saveModel(model) }
     func modelPermissions(projectID: Identifier) async throws -> ModelPermissions { try await base.modelPermissions(projectID: projectID) }
     func setModelPermissions(_ permissions: ModelPermissions?, projectID: Identifier) async throws {
         try await base.setModelPermissions(permissions, projectID: projectID)

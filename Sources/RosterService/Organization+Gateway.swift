@@ -103,7 +103,7 @@ extension Organization {
             }
         }
         let limits = call.model.flatMap { model in
-            venue.rateLimits[model] ?? Model.defaults.first { $0.id == model }?.defaultLimits
+            venue.rateLimits[model] ?? state.models[model]
         }
         return ModelCallGrant(key: key, limits: limits)
     }

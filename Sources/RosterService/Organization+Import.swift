@@ -2,7 +2,7 @@ import RosterModel
 import RosterStore
 
 extension Organization {
-    /// What an import did with the file's entries (roles, users and groups): how many it created, changed, and found
+    /// What an import did with the file's entries (roles, users, groups and models): how many it created, changed, and found
     /// already as the file says.
     public struct ImportSummary: Sendable, Equatable {
         public var created = 0
@@ -26,7 +26,8 @@ extension Organization {
     /// would leave an organization that had an active owner without one is refused (409 `last_owner`).
     ///
     /// Every change is recorded in the audit log as Roster's own (no actor): a role, user or group created or changed,
-    /// a role assigned or unassigned, an invite accepted. What the file lists as it already is changes nothing and
+    /// a role assigned or unassigned, an invite accepted; a model added or changed has no event of its own in OpenAI's
+    /// log, so it is in the change feed only. What the file lists as it already is changes nothing and
     /// records nothing, so applying the same file again (as `serve --seed` does at every start) leaves the log as it is.
     public func importFile(_ file: OrganizationFile) async throws -> ImportSummary {
         let timestamp = now()
@@ -163,6 +164,23 @@ extension Organization {
                 }
                 if !created { summary.count(existing: eventsBefore, audit) }
             }
+            if let entries = file.models {
+                var known = Dictionary(uniqueKeysWithValues: try await tx.models().map { ($0.id, $0.defaultLimits) })
+                for (index, entry) in entries.enumerated() {
+                    let model = try Self.model(entry, param: "models[\(index)]")
+                    if let limits = known[model.id] {
+                        if limits == model.defaultLimits {
+                            summary.unchanged += 1
+                            continue
+                        }
+                        summary.changed += 1
+                    } else {
+                        summary.created += 1
+                    }
+                    known[model.id] = model.defaultLimits
+                    try await tx.saveModel(model)
+                }
+            }
             if hadOwner, try await tx.activeOwnerCount() == 0 {
                 throw ServiceError(
                     .conflict,
@@ -172,6 +190,24 @@ extension Organization {
             }
             return summary
         }
+    }
+
+    /// The model an entry of the file describes; its id and limits checked, each mistake naming its place (`models[0].id`).
+    static func model(_ entry: OrganizationFile.ModelEntry, param: String) throws -> Model {
+        let id = try validModelID(entry.id, param: "\(param).id")
+        var values: [RateLimits.Field: Int] = [:]
+        for (name, value) in entry.limits {
+            guard let field = RateLimits.Field(rawValue: name) else {
+                throw ServiceError.invalid("'\(name)' is not a rate limit.", param: "\(param).\(name)")
+            }
+            try checkLimit(value, param: "\(param).\(name)")
+            values[field] = value
+        }
+        guard let requests = values[.requestsPerMinute], let tokens = values[.tokensPerMinute] else {
+            throw ServiceError.invalid(
+                "A model needs 'max_requests_per_1_minute' and 'max_tokens_per_1_minute'; the other limits are optional.", param: param)
+        }
+        return Model(id: id, defaultLimits: RateLimits(requestsPerMinute: requests, tokensPerMinute: tokens, others: values))
     }
 
     /// The organization as a file that `importFile` turns back into the same organization: users by user name,
@@ -185,7 +221,7 @@ extension Organization {
                 roles: roles.filter { !$0.isPredefined }.map {
                     OrganizationFile.RoleEntry(name: $0.name, description: $0.description, permissions: $0.permissions)
                 }.sorted { $0.name < $1.name },
-                users: [], groups: [])
+                users: [], groups: [], models: try await tx.models().map(OrganizationFile.ModelEntry.init))
             for user in users {
                 let others = try await Self.allRoles(of: .user(user.id), in: tx).map(\.name).filter { $0 != user.role?.rawValue }
                 file.users?.append(

@@ -2,8 +2,20 @@ import RosterModel
 import RosterStore
 
 extension Organization {
-    /// The models the organization knows, with their default limits.
-    public var models: [Model] { Model.defaults }
+    /// The models the organization knows, with their default limits, by id.
+    public func models() async throws -> [Model] {
+        try await store.read { try await $0.models() }
+    }
+
+    /// `model` checked as a model id: 1 to 200 characters, no control characters, no spaces at either end.
+    static func validModelID(_ model: String, param: String) throws -> String {
+        guard Validation.name(model) == model, model.count <= 200 else {
+            throw ServiceError.invalid(
+                "'\(model.prefix(100))' is not a model id: model ids are 1 to 200 characters, with no spaces at either end and no control characters.",
+                param: param)
+        }
+        return model
+    }
 
     /// The project's model permissions: `deny_list` with no models (every model) until they are set.
     public func modelPermissions(projectID: Identifier) async throws -> ModelPermissions {
@@ -26,11 +38,7 @@ extension Organization {
             throw ServiceError.invalid(
                 "'model_ids' may list at most \(ModelPermissions.maximumModels) models; got \(modelIDs.count).", param: "model_ids")
         }
-        for model in modelIDs where Validation.name(model) != model || model.count > 200 {
-            throw ServiceError.invalid(
-                "'\(model.prefix(100))' is not a model id: model ids are 1 to 200 characters, with no spaces at either end and no control characters.",
-                param: "model_ids")
-        }
+        for model in modelIDs { _ = try Self.validModelID(model, param: "model_ids") }
         let permissions = ModelPermissions(mode: mode, modelIDs: modelIDs)
         try await withAuditedTransaction(by: caller) { tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
@@ -78,9 +86,9 @@ extension Organization {
     /// the model's defaults unless the project changed them: up to `limit` after the id `after` or, with `before`, the
     /// last `limit` before it.
     public func rateLimits(projectID: Identifier, after: String?, before: String?, limit: Int) async throws -> Page<ProjectRateLimit> {
-        let set = try await store.read { tx in
+        let (models, set) = try await store.read { tx in
             _ = try await tx.project(id: projectID)
-            return try await tx.rateLimits(projectID: projectID)
+            return (try await tx.models(), try await tx.rateLimits(projectID: projectID))
         }
         var limits = models.map { ProjectRateLimit(model: $0.id, limits: set[$0.id] ?? $0.defaultLimits) }.sorted { $0.id < $1.id }
         if let after { limits.removeAll { $0.id <= after } }
@@ -98,28 +106,23 @@ extension Organization {
     public func updateRateLimit(
         projectID: Identifier, rateLimitID: String, _ changes: [RateLimits.Field: Int], by caller: Caller? = nil
     ) async throws -> ProjectRateLimit {
-        guard rateLimitID.hasPrefix(Model.rateLimitPrefix),
-            let model = models.first(where: { $0.rateLimitID == rateLimitID })
-        else {
-            throw ServiceError(
-                .notFound, "No rate limit found with id '\(rateLimitID.prefix(200))'; the ids are 'rl-' and a model id, as the list shows.",
-                param: "rate_limit_id", code: "not_found")
-        }
         let ordered = RateLimits.Field.allCases.compactMap { field in changes[field].map { (field, $0) } }
-        for (field, value) in ordered {
-            guard (1...RateLimits.maximumValue).contains(value) else {
-                throw ServiceError.invalid(
-                    "'\(field.rawValue)' must be from 1 to \(RateLimits.maximumValue); got \(value).", param: field.rawValue)
+        for (field, value) in ordered { try Self.checkLimit(value, param: field.rawValue) }
+        return try await withAuditedTransaction(by: caller) { tx, audit in
+            let project = try await Self.writableProject(projectID, in: tx)
+            guard rateLimitID.hasPrefix(Model.rateLimitPrefix),
+                let model = try await tx.models().first(where: { $0.rateLimitID == rateLimitID })
+            else {
+                throw ServiceError(
+                    .notFound, "No rate limit found with id '\(rateLimitID.prefix(200))'; the ids are 'rl-' and a model id, as the list shows.",
+                    param: "rate_limit_id", code: "not_found")
             }
-            guard model.defaultLimits[field] != nil else {
+            for (field, _) in ordered where model.defaultLimits[field] == nil {
                 throw ServiceError.invalid(
                     "Model '\(model.id)' has no '\(field.rawValue)' limit; its limits are "
                         + RateLimits.Field.allCases.filter { model.defaultLimits[$0] != nil }.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ".",
                     param: field.rawValue)
             }
-        }
-        return try await withAuditedTransaction(by: caller) { tx, audit in
-            let project = try await Self.writableProject(projectID, in: tx)
             var limits = try await tx.rateLimits(projectID: projectID)[model.id] ?? model.defaultLimits
             for (field, value) in ordered { limits[field] = value }
             if !ordered.isEmpty {
@@ -129,6 +132,13 @@ extension Organization {
                     [("changes_requested", .object(ordered.map { ($0.0.rawValue, JSON.int($0.1)) }))])
             }
             return ProjectRateLimit(model: model.id, limits: limits)
+        }
+    }
+
+    /// Refuses a limit below 1 or above `RateLimits.maximumValue`.
+    static func checkLimit(_ value: Int, param: String) throws {
+        guard (1...RateLimits.maximumValue).contains(value) else {
+            throw ServiceError.invalid("'\(param)' must be from 1 to \(RateLimits.maximumValue); got \(value).", param: param)
         }
     }
 

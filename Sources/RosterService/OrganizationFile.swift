@@ -82,14 +82,59 @@ public struct OrganizationFile: Codable, Equatable, Sendable {
         }
     }
 
+    /// A model the organization knows and the limits a project has for it until the project changes them. Limits are
+    /// named as the rate limit API names them; requests and tokens per minute are required, the others optional.
+    public struct ModelEntry: Codable, Equatable, Sendable {
+        public var id: String
+        public var limits: [String: Int]
+
+        public init(id: String, limits: [String: Int]) {
+            self.id = id
+            self.limits = limits
+        }
+
+        public init(_ model: Model) {
+            id = model.id
+            limits = Dictionary(uniqueKeysWithValues: model.defaultLimits.values.map { ($0.key.rawValue, $0.value) })
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            id = try container.decode(String.self, forKey: Key("id"))
+            limits = [:]
+            for field in RateLimits.Field.allCases {
+                if let value = try container.decodeIfPresent(Int.self, forKey: Key(field.rawValue)) { limits[field.rawValue] = value }
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(id, forKey: Key("id"))
+            for field in RateLimits.Field.allCases {
+                if let value = limits[field.rawValue] { try container.encode(value, forKey: Key(field.rawValue)) }
+            }
+        }
+
+        struct Key: CodingKey {
+            let stringValue: String
+            init(_ name: String) { stringValue = name }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+    }
+
     public var roles: [RoleEntry]?
     public var users: [UserEntry]?
     public var groups: [GroupEntry]?
+    /// Models to add, or whose default limits to change; models the file leaves out stay as they are.
+    public var models: [ModelEntry]?
 
-    public init(roles: [RoleEntry]? = nil, users: [UserEntry]? = nil, groups: [GroupEntry]? = nil) {
+    public init(roles: [RoleEntry]? = nil, users: [UserEntry]? = nil, groups: [GroupEntry]? = nil, models: [ModelEntry]? = nil) {
         self.roles = roles
         self.users = users
         self.groups = groups
+        self.models = models
     }
 }
 
@@ -102,7 +147,8 @@ extension OrganizationFile {
 
     /// The members each kind of entry may have; anything else in a file is a mistake, not something to skip.
     static let members: [String: Set<String>] = [
-        "": ["roles", "users", "groups"],
+        "": ["roles", "users", "groups", "models"],
+        "models": Set(["id"] + RateLimits.Field.allCases.map(\.rawValue)),
         "roles": ["name", "description", "permissions"],
         "users": ["email", "user_name", "name", "role", "roles", "active"],
         "groups": ["name", "scim_managed", "members", "roles"],
@@ -148,7 +194,16 @@ extension OrganizationFile {
                 name: try field(entry, "name", at: path, required: true) ?? "", scimManaged: try flag(entry, "scim_managed", at: path),
                 members: try list(entry, "members", at: path), roles: try list(entry, "roles", at: path))
         }
-        return OrganizationFile(roles: roles, users: users, groups: groups)
+        let models = try entries("models")?.map { path, entry in
+            var limits: [String: Int] = [:]
+            for field in RateLimits.Field.allCases {
+                guard let value = value(entry, field.rawValue) else { continue }
+                guard case .int(let number) = value else { throw ReadError(description: "'\(path).\(field.rawValue)' must be a whole number") }
+                limits[field.rawValue] = number
+            }
+            return ModelEntry(id: try field(entry, "id", at: path, required: true) ?? "", limits: limits)
+        }
+        return OrganizationFile(roles: roles, users: users, groups: groups, models: models)
     }
 
     private static func checkMembers(_ members: [(String, JSON)], of kind: String, at path: String) throws {

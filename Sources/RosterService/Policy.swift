@@ -150,6 +150,8 @@ struct PolicyState {
     /// Project API keys by the SHA-256 of their secret.
     private(set) var projectKeys: [[UInt8]: ProjectKey] = [:]
     private var projectKeyHashes: [Identifier: [UInt8]] = [:]
+    /// The default limits of the models the organization knows, by model id.
+    private(set) var models: [String: RateLimits] = [:]
 
     init() {}
 
@@ -168,6 +170,7 @@ struct PolicyState {
         for id in selection.keys {
             if let hash = keyHashes.removeValue(forKey: id) { keys[hash] = nil }
         }
+        for id in selection.models { models[id] = nil }
         for id in selection.projectKeys {
             if let hash = projectKeyHashes.removeValue(forKey: id) { projectKeys[hash] = nil }
         }
@@ -194,6 +197,7 @@ struct PolicyState {
         for (projectID, tool) in records.disabledTools { projects[projectID]?.disabledTools.insert(tool) }
         for (projectID, model, limits) in records.rateLimits { projects[projectID]?.rateLimits[model] = limits }
         for account in records.serviceAccounts { projects[account.projectID]?.serviceAccounts[account.id] = account }
+        for model in records.models { models[model.id] = model.defaultLimits }
         for (key, hash) in records.projectKeys {
             projectKeys[hash] = key
             projectKeyHashes[key.id] = hash

@@ -53,7 +53,7 @@ public enum OrganizationCopy {
         ("roles", ["id"]), ("user_roles", ["user_id", "role_id"]), ("group_roles", ["group_id", "role_id"]),
         ("admin_keys", ["id"]), ("project_members", ["project_id", "user_id"]), ("project_groups", ["project_id", "group_id"]),
         ("service_accounts", ["id"]), ("project_api_keys", ["id"]), ("project_model_permissions", ["project_id"]),
-        ("project_disabled_tools", ["project_id", "tool"]), ("project_rate_limits", ["project_id", "model"]),
+        ("project_disabled_tools", ["project_id", "tool"]), ("project_rate_limits", ["project_id", "model"]), ("models", ["id"]),
         ("invites", ["id"]), ("audit_logs", ["id"]),
         ("revisions", ["revision"]), ("changes", ["revision", "kind", "entity"]),
     ]

@@ -13,6 +13,8 @@ public enum PolicyEntity: Hashable, Sendable {
     case project(Identifier)
     /// A project API key: created, deleted, or its expiry or scopes changed (not its last use).
     case projectKey(Identifier)
+    /// A model the organization knows, by its id: added, or its default limits changed.
+    case model(String)
 }
 
 /// What changed after a revision the policy has applied.
@@ -37,6 +39,7 @@ public struct PolicySelection: Sendable {
     public var keys: [Identifier] = []
     public var projects: [Identifier] = []
     public var projectKeys: [Identifier] = []
+    public var models: [String] = []
 
     public init(_ entities: some Sequence<PolicyEntity>) {
         for entity in entities {
@@ -47,6 +50,7 @@ public struct PolicySelection: Sendable {
             case .key(let id): keys.append(id)
             case .project(let id): projects.append(id)
             case .projectKey(let id): projectKeys.append(id)
+            case .model(let id): models.append(id)
             }
         }
     }
@@ -76,6 +80,7 @@ public struct PolicyRecords: Sendable {
     public var rateLimits: [(project: Identifier, model: String, limits: RateLimits)] = []
     public var serviceAccounts: [ServiceAccount] = []
     public var projectKeys: [(key: ProjectKey, secretHash: [UInt8])] = []
+    public var models: [Model] = []
 
     public init() {}
 }

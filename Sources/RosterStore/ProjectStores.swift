@@ -99,8 +99,14 @@ public protocol ProjectKeyStore: Sendable {
     func recordProjectKeyUse(_ lastUsed: [Identifier: Int]) async throws
 }
 
-/// What a project's keys may call: its model permissions, the hosted tools it switched off and its rate limits.
+/// What a project's keys may call: its model permissions, the hosted tools it switched off and its rate limits; and
+/// the models the organization knows, with their default limits.
 public protocol ProjectAccessStore: Sendable {
+    /// The models the organization knows, by id.
+    func models() async throws -> [Model]
+    /// Adds the model, or replaces the default limits of the model with its id.
+    func saveModel(_ model: Model) async throws
+
     /// The project's model permissions; `ModelPermissions.everyModel` when none are set.
     func modelPermissions(projectID: Identifier) async throws -> ModelPermissions
     /// Sets the project's model permissions; nil deletes them (every model).

@@ -525,6 +525,20 @@ extension StoreConformance {
     ]
 
     static let projectAccessContracts: [StoreContract] = [
+        contract("a new store knows the default models; saveModel adds one and replaces another's limits") { store in
+            #expect(try await store.read { try await $0.models() } == Model.defaults.sorted { $0.id < $1.id })
+            let local = Model(id: "llama-3.1-8b", defaultLimits: RateLimits(requestsPerMinute: 5, tokensPerMinute: 50))
+            let changed = Model(id: "gpt-4.1", defaultLimits: RateLimits(requestsPerMinute: 1, tokensPerMinute: 2, others: [.requestsPerDay: 3]))
+            try await store.withTransaction { tx in
+                try await tx.saveModel(local)
+                try await tx.saveModel(changed)
+            }
+            let models = try await store.read { try await $0.models() }
+            #expect(models.count == Model.defaults.count + 1)
+            #expect(models.first { $0.id == "llama-3.1-8b" } == local)
+            #expect(models.first { $0.id == "gpt-4.1" } == changed)
+            #expect(models.map(\.id) == models.map(\.id).sorted())
+        },
         contract("a project without model permissions allows every model; set and deleted ones read back") { store in
             let apollo = project("apollo")
             try await store.withTransaction { try await $0.insertProject(apollo) }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import RosterHTTP
 import RosterModel
 import RosterService
 import Synchronization
@@ -77,6 +78,21 @@ import Testing
             }
             try expectError(try await Self.ask(api, key: key, path: "/v1/files"), .forbidden, param: nil, code: "unknown_endpoint")
             try expectError(try await Self.ask(api, key: key, path: "/v1/chat/completionsX"), .forbidden, param: nil, code: "unknown_endpoint")
+        }
+    }
+
+    @Test("a route added with --gateway-route is let through with the permission it names; a bad one is refused at start")
+    func configuredRoutes() async throws {
+        let routes = try GatewayRoutes(extra: [(path: "/v1/files/", permission: "api.model.request"), (path: "/v1/embeddings", permission: "api.project.users.write")])
+        #expect(routes.permission(for: "/v1/files/file_1") == "api.model.request")
+        #expect(routes.permission(for: "/v1/embeddings") == "api.project.users.write", "an entry of the table is replaced")
+        #expect(throws: ServiceError.self) { try GatewayRoutes(extra: [(path: "v1/files", permission: "api.model.request")]) }
+        #expect(throws: ServiceError.self) { try GatewayRoutes(extra: [(path: "/v1/files", permission: "api.groups.read")]) }
+        try await Fixture.run(settings: HTTPSettings(gatewayRoutes: routes)) { api in
+            let (_, _, key) = try await Self.account(api)
+            #expect(try await Self.ask(api, key: key, path: "/v1/files").status == .ok)
+            // A `member` service account does not hold api.project.users.write.
+            try expectError(try await Self.ask(api, key: key, path: "/v1/embeddings"), .forbidden, param: nil, code: "missing_permission")
         }
     }
 

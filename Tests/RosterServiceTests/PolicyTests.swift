@@ -155,13 +155,18 @@ struct PolicyTests {
             _ = try await first.setModelPermissions(projectID: project.id, mode: "deny_list", modelIDs: ["o3"], by: caller)
             _ = try await first.setTools(projectID: project.id, [.mcp: false], by: caller)
             _ = try await first.updateRateLimit(projectID: project.id, rateLimitID: "rl-gpt-4.1", [.requestsPerMinute: 9], by: caller)
+            #expect(await decision(second, model: "llama-3.1-70b") == "allowed \(project.id) -", "a model the organization does not know")
+            _ = try await first.importFile(OrganizationFile(models: [
+                .init(id: "llama-3.1-70b", limits: ["max_requests_per_1_minute": 33, "max_tokens_per_1_minute": 1_000])
+            ]))
             try await second.catchUpPolicy()
+            #expect(await decision(second, model: "llama-3.1-70b") == "allowed \(project.id) 33", "the file's model and its limits")
             #expect(await decision(second, model: "o3") == "model_not_allowed")
             #expect(await decision(second, tool: "mcp") == "tool_disabled")
             #expect(await decision(second, model: "gpt-4.1") == "allowed \(project.id) 9")
             try await SQLiteDatastore.withOpened(.init(path: path)) { freshStore in
                 let fresh = Organization(store: freshStore)
-                for (model, tool) in [("o3", nil), (nil, "mcp"), ("gpt-4.1", nil)] as [(String?, String?)] {
+                for (model, tool) in [("o3", nil), (nil, "mcp"), ("gpt-4.1", nil), ("llama-3.1-70b", nil)] as [(String?, String?)] {
                     #expect(await decision(fresh, model: model, tool: tool) == decision(second, model: model, tool: tool))
                 }
             }
