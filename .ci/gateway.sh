@@ -60,24 +60,7 @@ for old, new in [("listen 8000;", f"listen 127.0.0.1:{port};"), ("127.0.0.1:8080
 print(block)
 PY
 )"
-cat >"$work/nginx.conf" <<CONF
-daemon off;
-pid $work/nginx.pid;
-error_log $work/error.log;
-events {}
-http {
-    access_log $work/access.log;
-    client_body_temp_path $work/body;
-    proxy_temp_path $work/proxy;
-    fastcgi_temp_path $work/fastcgi;
-    uwsgi_temp_path $work/uwsgi;
-    scgi_temp_path $work/scgi;
-$block
-}
-CONF
-nginx -c "$work/nginx.conf" -t -q
-nginx -c "$work/nginx.conf" &
-nginx_pid=$!
+start_nginx "$work" "$block"
 
 python3 - "$port" "$roster_port" "$key" <<'PY'
 import json, sys, time, urllib.error, urllib.request

@@ -27,3 +27,27 @@ else:
     sys.exit("roster serve did not become healthy")
 PY
 }
+
+# Runs nginx with the server block $2 inside an `http` context of its own, every file it writes in the folder $1; sets
+# $nginx_pid (the calling script stops it on exit).
+start_nginx() {
+  local work="$1" block="$2"
+  cat >"$work/nginx.conf" <<CONF
+daemon off;
+pid $work/nginx.pid;
+error_log $work/error.log;
+events {}
+http {
+    access_log $work/access.log;
+    client_body_temp_path $work/body;
+    proxy_temp_path $work/proxy;
+    fastcgi_temp_path $work/fastcgi;
+    uwsgi_temp_path $work/uwsgi;
+    scgi_temp_path $work/scgi;
+$block
+}
+CONF
+  nginx -c "$work/nginx.conf" -t -q
+  nginx -c "$work/nginx.conf" &
+  nginx_pid=$!
+}

@@ -43,24 +43,7 @@ for old, new in [("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;"), ("/etc/ss
 print(block)
 PY
 )"
-cat >"$work/nginx.conf" <<CONF
-daemon off;
-pid $work/nginx.pid;
-error_log $work/error.log;
-events {}
-http {
-    access_log $work/access.log;
-    client_body_temp_path $work/body;
-    proxy_temp_path $work/proxy;
-    fastcgi_temp_path $work/fastcgi;
-    uwsgi_temp_path $work/uwsgi;
-    scgi_temp_path $work/scgi;
-$block
-}
-CONF
-nginx -c "$work/nginx.conf" -t -q
-nginx -c "$work/nginx.conf" &
-nginx_pid=$!
+start_nginx "$work" "$block"
 
 python3 - "$port" "$key" "$work/cert.pem" <<'PY'
 import json, ssl, sys, time, urllib.request

@@ -90,17 +90,21 @@ extension Organization {
         return CreatedAdminKey(key: OwnedAdminKey(key: key, owner: owner), secret: secret)
     }
 
-    /// A key's scopes, sorted and once each: catalogue permissions, at least one.
+    /// An admin key's scopes, sorted and once each: catalogue permissions, at least one.
     static func validScopes(_ scopes: [String]) throws -> [String] {
-        guard !scopes.isEmpty else {
+        try validScopes(
+            scopes, among: Permission.allNames,
+            empty: "'scopes' must name at least one permission; leave it out for a key that may use every permission of its user.",
+            unknown: "is not a permission; 'scopes' lists permissions of the catalogue")
+    }
+
+    /// Scopes sorted and once each, all among `allowed`, at least one; `empty` is the message for none, and `unknown`
+    /// finishes the one for a scope outside `allowed`.
+    static func validScopes(_ scopes: [String], among allowed: Set<String>, empty: String, unknown: String) throws -> [String] {
+        guard !scopes.isEmpty else { throw ServiceError.invalid(empty, param: "scopes") }
+        for scope in scopes where !allowed.contains(scope) {
             throw ServiceError.invalid(
-                "'scopes' must name at least one permission; leave it out for a key that may use every permission of its user.",
-                param: "scopes")
-        }
-        for scope in scopes where !Permission.allNames.contains(scope) {
-            throw ServiceError.invalid(
-                "'\(scope.prefix(100))' is not a permission; 'scopes' lists permissions of the catalogue (GET /openapi.yaml, README).",
-                param: "scopes", code: "unknown_permission")
+                "'\(scope.prefix(100))' \(unknown) (GET /openapi.yaml, README).", param: "scopes", code: "unknown_permission")
         }
         return Array(Set(scopes)).sorted()
     }

@@ -13,12 +13,16 @@ extension Organization {
     /// The longest a project key may live: 365 days, in seconds, as for admin keys.
     public static var maximumProjectKeyLifetime: Int { maximumKeyLifetime }
 
-    /// A new key of `owner` in the project, with a fresh secret.
-    static func newProjectKey(named name: String, in projectID: Identifier, owner: ProjectKey.Owner, now: Int) -> CreatedProjectKey {
+    /// A new key of `owner` in the project, with a fresh secret, limited to `scopes` and expiring `lifetime` seconds
+    /// after `now` (nil: unlimited, never).
+    static func newProjectKey(
+        named name: String, in projectID: Identifier, owner: ProjectKey.Owner, scopes: [String]? = nil, lifetime: Int? = nil, now: Int
+    ) -> CreatedProjectKey {
         let prefix = if case .user = owner { secretPrefixes.project } else { secretPrefixes.serviceAccount }
         let secret = newSecret(prefix: prefix)
         let key = ProjectKey(
-            id: .make(.adminKey), projectID: projectID, owner: owner, name: name, redactedValue: redact(secret), createdAt: now)
+            id: .make(.adminKey), projectID: projectID, owner: owner, name: name, redactedValue: redact(secret), createdAt: now,
+            expiresAt: lifetime.map { now + $0 }, scopes: scopes)
         return CreatedProjectKey(key: key, secret: secret)
     }
 
@@ -39,17 +43,10 @@ extension Organization {
 
     /// A project key's scopes, sorted and once each: project permissions of the catalogue, at least one.
     static func validProjectScopes(_ scopes: [String]) throws -> [String] {
-        guard !scopes.isEmpty else {
-            throw ServiceError.invalid(
-                "'scopes' must name at least one project permission; leave it out for a key that may use every permission of its owner in the project.",
-                param: "scopes")
-        }
-        for scope in scopes where !Permission.projectNames.contains(scope) {
-            throw ServiceError.invalid(
-                "'\(scope.prefix(100))' is not a project permission; a project key's 'scopes' list project permissions of the catalogue, such as 'api.model.request' (GET /openapi.yaml, README).",
-                param: "scopes", code: "unknown_permission")
-        }
-        return Array(Set(scopes)).sorted()
+        try validScopes(
+            scopes, among: Permission.projectNames,
+            empty: "'scopes' must name at least one project permission; leave it out for a key that may use every permission of its owner in the project.",
+            unknown: "is not a project permission; a project key's 'scopes' list project permissions of the catalogue, such as 'api.model.request'")
     }
 
     /// `expires_in_seconds` checked: 1 second to 365 days, or nil for a key that does not expire.
@@ -73,14 +70,9 @@ extension Organization {
         expiresInSeconds: Int?, by caller: Caller? = nil
     ) async throws -> CreatedProjectKey {
         let name = try rawName.map { try Self.validName($0, param: "name") } ?? Self.serviceAccountKeyName
-        let scopes = try rawScopes.map(Self.validProjectScopes)
-        let lifetime = try Self.validLifetime(expiresInSeconds)
-        let timestamp = now()
-        var created = Self.newProjectKey(named: name, in: projectID, owner: .serviceAccount(serviceAccountID), now: timestamp)
-        var key = created.key
-        key.scopes = scopes
-        key.expiresAt = lifetime.map { timestamp + $0 }
-        created = CreatedProjectKey(key: key, secret: created.secret)
+        let created = Self.newProjectKey(
+            named: name, in: projectID, owner: .serviceAccount(serviceAccountID), scopes: try rawScopes.map(Self.validProjectScopes),
+            lifetime: try Self.validLifetime(expiresInSeconds), now: now())
         try await withAuditedTransaction(by: caller) { [created] tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
             let account = try await tx.serviceAccount(id: serviceAccountID, projectID: projectID)
@@ -104,14 +96,9 @@ extension Organization {
         projectID: Identifier, name rawName: String, scopes rawScopes: [String]?, expiresInSeconds: Int?, by caller: Caller
     ) async throws -> (created: CreatedProjectKey, entry: ProjectKeyEntry) {
         let name = try Self.validName(rawName, param: "name")
-        let scopes = try rawScopes.map(Self.validProjectScopes)
-        let lifetime = try Self.validLifetime(expiresInSeconds)
-        let timestamp = now()
-        var created = Self.newProjectKey(named: name, in: projectID, owner: .user(caller.userID), now: timestamp)
-        var key = created.key
-        key.scopes = scopes
-        key.expiresAt = lifetime.map { timestamp + $0 }
-        created = CreatedProjectKey(key: key, secret: created.secret)
+        let created = Self.newProjectKey(
+            named: name, in: projectID, owner: .user(caller.userID), scopes: try rawScopes.map(Self.validProjectScopes),
+            lifetime: try Self.validLifetime(expiresInSeconds), now: now())
         return try await withAuditedTransaction(by: caller) { [created] tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
             let member = try await tx.projectMember(projectID: projectID, userID: caller.userID)
