@@ -41,11 +41,12 @@ extension Organization {
         try await audit.record(.apiKeyCreated, on: key.id, in: project, data: data)
     }
 
-    /// A project key's scopes, sorted and once each: project permissions of the catalogue, at least one.
-    static func validProjectScopes(_ scopes: [String]) throws -> [String] {
-        try validScopes(
-            scopes, among: Permission.projectNames,
-            empty: "'scopes' must name at least one project permission; leave it out for a key that may use every permission of its owner in the project.",
+    /// A new project key's scopes, sorted and once each: project permissions of the catalogue; nil or, as OpenAI has
+    /// it, an empty list for a key limited only by its owner.
+    static func validProjectScopes(_ scopes: [String]?) throws -> [String]? {
+        guard let scopes, !scopes.isEmpty else { return nil }
+        return try validScopes(
+            scopes, among: Permission.projectNames, empty: "",
             unknown: "is not a project permission; a project key's 'scopes' list project permissions of the catalogue, such as 'api.model.request'")
     }
 
@@ -71,7 +72,7 @@ extension Organization {
     ) async throws -> CreatedProjectKey {
         let name = try rawName.map { try Self.validName($0, param: "name") } ?? Self.serviceAccountKeyName
         let created = Self.newProjectKey(
-            named: name, in: projectID, owner: .serviceAccount(serviceAccountID), scopes: try rawScopes.map(Self.validProjectScopes),
+            named: name, in: projectID, owner: .serviceAccount(serviceAccountID), scopes: try Self.validProjectScopes(rawScopes),
             lifetime: try Self.validLifetime(expiresInSeconds), now: now())
         try await withAuditedTransaction(by: caller) { [created] tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
@@ -97,7 +98,7 @@ extension Organization {
     ) async throws -> (created: CreatedProjectKey, entry: ProjectKeyEntry) {
         let name = try Self.validName(rawName, param: "name")
         let created = Self.newProjectKey(
-            named: name, in: projectID, owner: .user(caller.userID), scopes: try rawScopes.map(Self.validProjectScopes),
+            named: name, in: projectID, owner: .user(caller.userID), scopes: try Self.validProjectScopes(rawScopes),
             lifetime: try Self.validLifetime(expiresInSeconds), now: now())
         return try await withAuditedTransaction(by: caller) { [created] tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
@@ -143,19 +144,30 @@ extension Organization {
         return entry
     }
 
-    /// Renames a project key, changes its scopes, or sets it to expire `expiresInSeconds` from now; nil leaves a field
-    /// as it is. Changing scopes moves permissions of the key, so the permission-flow rule applies.
+    /// Renames a project key, changes its scopes (an empty list: no limit but its owner's), or sets it to expire
+    /// `expiresInSeconds` from now; nil leaves a field as it is, and at least one must be given. An expired key cannot
+    /// be changed (409 `expired_api_key`): make a new one. Changing scopes moves permissions of the key, so the
+    /// permission-flow rule applies.
     public func updateProjectKey(
         projectID: Identifier, id: Identifier, name rawName: String?, scopes rawScopes: [String]?, expiresInSeconds: Int?,
         by caller: Caller? = nil
     ) async throws -> ProjectKeyEntry {
+        guard rawName != nil || rawScopes != nil || expiresInSeconds != nil else {
+            throw ServiceError.invalid(
+                "Give at least one of 'scopes', 'expires_in_seconds' or 'name'.", param: nil, code: "missing_required_parameter")
+        }
         let name = try rawName.map { try Self.validName($0, param: "name") }
+        // As OpenAI's: an empty list lifts the key's limits.
         let scopes = try rawScopes.map(Self.validProjectScopes)
         let lifetime = try Self.validLifetime(expiresInSeconds)
         let timestamp = now()
         return try await withAuditedTransaction(by: caller) { tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
             var key = try await tx.projectKey(id: id, projectID: projectID).key
+            guard !key.isExpired(at: timestamp) else {
+                throw ServiceError(
+                    .conflict, "API key '\(id)' has expired and cannot be changed; create a new key instead.", code: "expired_api_key")
+            }
             var changes: [(String, JSON)] = []
             if let name {
                 key.name = name
@@ -163,7 +175,7 @@ extension Organization {
             }
             if let scopes {
                 key.scopes = scopes
-                changes.append(("scopes", .array(scopes.map(JSON.string))))
+                changes.append(("scopes", .array((scopes ?? []).map(JSON.string))))
             }
             if let lifetime {
                 key.expiresAt = timestamp + lifetime

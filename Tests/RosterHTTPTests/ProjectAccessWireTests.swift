@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import RosterModel
 import RosterService
+import Synchronization
 import Testing
 
 /// Project API keys (users' and service accounts'), model permissions, hosted tools and rate limits over the wire.
@@ -62,7 +63,6 @@ import Testing
             let (project, account) = try await Self.projectWithAccount(api)
             let url = "\(Self.org)/projects/\(project)/service_accounts/\(account)/api_keys"
             try expectError(try await api.post(url, #"{"scopes": ["api.groups.read"]}"#), .badRequest, param: "scopes", code: "unknown_permission")
-            try expectError(try await api.post(url, #"{"scopes": []}"#), .badRequest, param: "scopes")
             try expectError(try await api.post(url, #"{"expires_in_seconds": 0}"#), .badRequest, param: "expires_in_seconds")
             try expectError(try await api.post(url, #"{"expires_in_seconds": 31536001}"#), .badRequest, param: "expires_in_seconds")
             try expectError(try await api.post(url, #"{"name": ""}"#), .badRequest, param: "name")
@@ -128,6 +128,27 @@ import Testing
             let renamed = try await api.expectOK(api.post("\(keys)/\(id)", #"{"name": "Prod"}"#)).object()
             #expect(renamed["name"] as? String == "Prod")
             #expect(renamed["scopes"] as? [String] == ["api.model.request"])
+            // As OpenAI's: an empty list lifts the limits; a request changing nothing is a 400.
+            let unlimited = try await api.expectOK(api.post("\(keys)/\(id)", #"{"scopes": []}"#)).object()
+            #expect(unlimited["scopes"] is NSNull)
+            try expectError(try await api.post("\(keys)/\(id)", "{}"), .badRequest, param: nil, code: "missing_required_parameter")
+        }
+    }
+
+    @Test("an expired key cannot be changed, nor brought back by a new expiry; an empty scope list at creation means no limit")
+    func expiredKeysStayExpired() async throws {
+        let clock = Mutex(1_700_000_000)
+        try await Fixture.run(now: { clock.withLock { $0 } }) { api in
+            let (project, account) = try await Self.projectWithAccount(api)
+            let created = try await api.expectOK(
+                api.post("\(Self.org)/projects/\(project)/service_accounts/\(account)/api_keys", #"{"scopes": [], "expires_in_seconds": 10}"#)
+            ).object()
+            #expect(created["scopes"] is NSNull)
+            let id = try #require(created["id"] as? String)
+            clock.withLock { $0 += 10 }
+            try expectError(
+                try await api.post("\(Self.org)/projects/\(project)/api_keys/\(id)", #"{"expires_in_seconds": 3600}"#), .conflict, param: nil,
+                code: "expired_api_key")
         }
     }
 

@@ -43,6 +43,13 @@ def test_a_service_account_rotates_its_keys_without_a_gap(server, org, project):
     assert all(k.owner.type == "service_account" and k.owner_project_access == "active" for k in listed.data)
     assert old_key not in str(listed.to_dict()), "no list shows a secret"
 
+    narrowed = projects.api_keys.update(new.id, project_id=project.id, scopes=["api.project.users.read"])
+    assert narrowed.id == new.id
+    refused = gateway(server, new.value)
+    assert refused.status == 403 and refused.json()["error"]["code"] == "missing_permission", "narrowed on the next call"
+    widened = projects.api_keys.update(new.id, project_id=project.id, scopes=[], expires_in_seconds=3600)
+    assert widened.id == new.id and gateway(server, new.value).status == 200, "an empty list lifts the limits"
+
     deleted = projects.api_keys.delete(account.api_key.id, project_id=project.id)
     assert deleted.deleted is True
     refused = gateway(server, old_key)
