@@ -84,9 +84,9 @@ struct GatewayController {
                 "Which call should be authorized? Append its path (/v1/gateway/authorize/v1/chat/completions) or send it in "
                     + "X-Original-URI (nginx) or X-Forwarded-Uri (Traefik).", param: nil, code: "missing_original_uri")
         }
-        let decoded = raw.removingPercentEncoding ?? String(raw)
-        let segments = decoded.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        guard !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) || decoded == "/" else {
+        let decoded = raw.contains("%") ? raw.removingPercentEncoding ?? String(raw) : String(raw)
+        let dotted = decoded.hasSuffix("/.") || decoded.hasSuffix("/..") || decoded.contains("/./") || decoded.contains("/../")
+        guard decoded == "/" || !(dotted || decoded.contains("//") || decoded.hasSuffix("/")) else {
             throw APIError.invalid(
                 "The path to authorize, '\(decoded.prefix(200))', has empty, '.' or '..' segments; send the path as the upstream will see it.",
                 param: nil, code: "invalid_path")

@@ -59,10 +59,11 @@ extension SQLTransaction {
         try await forEach(selection?.roles, "SELECT \(Self.roleColumns) FROM \(Self.roleSource)", where: "r.id") {
             records.roles.append(try Self.role(from: $0))
         }
-        try await forEach(selection?.users, "SELECT \(Self.userColumns) FROM users u", where: "u.id") {
+        try await forEach(selection?.users, "SELECT \(Self.userColumns), u.scim_attributes FROM users u", where: "u.id") {
             let user = try Self.user(from: $0)
             known[user.id.rawValue] = user.id
             records.users.append(user)
+            if let text = $0.optionalString("scim_attributes") { records.scimAttributes.append((user.id, try JSON.parse(Data(text.utf8)))) }
         }
         try await forEach(selection?.users, "SELECT user_id, role_id FROM user_roles", where: "user_id") {
             records.userRoles.append((try identifier($0, "user_id"), try identifier($0, "role_id")))

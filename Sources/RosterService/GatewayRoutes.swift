@@ -5,7 +5,9 @@ import RosterModel
 /// under `/v1/responses`); the longest match wins. A path no entry matches is refused.
 public struct GatewayRoutes: Sendable {
     /// Path prefixes and the permission each needs, longest first.
-    public private(set) var entries: [(path: String, permission: String)]
+    public let entries: [(path: String, permission: String)]
+    /// `entries` by path, for the common call of a path exactly as listed.
+    private let exact: [String: String]
 
     /// OpenAI's model endpoints, each needing `api.model.request`.
     public static let modelPaths = [
@@ -16,13 +18,12 @@ public struct GatewayRoutes: Sendable {
     ]
 
     /// The default table: `modelPaths`, each needing `api.model.request`.
-    public static let standard: GatewayRoutes = {
-        var routes = GatewayRoutes()
-        routes.entries = modelPaths.map { ($0, "api.model.request") }.sorted { ($0.path.count, $0.path) > ($1.path.count, $1.path) }
-        return routes
-    }()
+    public static let standard = GatewayRoutes(table: Dictionary(uniqueKeysWithValues: modelPaths.map { ($0, "api.model.request") }))
 
-    private init() { entries = [] }
+    private init(table: [String: String]) {
+        entries = table.map { ($0.key, $0.value) }.sorted { ($0.path.count, $0.path) > ($1.path.count, $1.path) }
+        exact = table
+    }
 
     /// The default table, with `extra` (path prefix, project permission) added or replacing an entry of the same path.
     /// Throws `ServiceError.invalid` for a path that does not start with `/` or a permission that is not a project
@@ -39,11 +40,12 @@ public struct GatewayRoutes: Sendable {
             }
             table[path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path] = permission
         }
-        entries = table.map { ($0.key, $0.value) }.sorted { ($0.path.count, $0.path) > ($1.path.count, $1.path) }
+        self.init(table: table)
     }
 
     /// The permission a call of `path` (without its query) needs, or nil when the table has no entry for it.
     public func permission(for path: String) -> String? {
+        if let permission = exact[path] { return permission }
         for entry in entries where path == entry.path || (path.hasPrefix(entry.path) && path.dropFirst(entry.path.count).first == "/") {
             return entry.permission
         }

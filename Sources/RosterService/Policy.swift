@@ -116,6 +116,8 @@ struct PolicyState {
         var groups: [Identifier] = []
         /// The projects the user is a direct member of.
         var projects: [Identifier] = []
+        /// What SCIM keeps of the user beyond Roster's own fields.
+        var scimAttributes: JSON?
     }
 
     struct Team {
@@ -184,6 +186,7 @@ struct PolicyState {
         for (groupID, roleID) in records.groupRoles { groups[groupID]?.roles.append(roleID) }
         for role in records.roles { roles[role.id] = PolicyRole(role) }
         for user in records.users { users[user.id] = Member(user: user) }
+        for (userID, attributes) in records.scimAttributes { users[userID]?.scimAttributes = attributes }
         for (userID, roleID) in records.userRoles { users[userID]?.roles.append(roleID) }
         for (userID, groupID) in records.memberships { users[userID]?.groups.append(groupID) }
         for (userID, projectID) in records.userProjects { users[userID]?.projects.append(projectID) }

@@ -62,6 +62,8 @@ public struct PolicySelection: Sendable {
 /// them.
 public struct PolicyRecords: Sendable {
     public var users: [User] = []
+    /// The SCIM attributes Roster keeps for users beyond its own fields, of the users that have any.
+    public var scimAttributes: [(user: Identifier, attributes: JSON)] = []
     public var userRoles: [(user: Identifier, role: Identifier)] = []
     public var memberships: [(user: Identifier, group: Identifier)] = []
     /// Users' direct project memberships.

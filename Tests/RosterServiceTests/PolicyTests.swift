@@ -219,25 +219,38 @@ struct PolicyTests {
         }
     }
 
-    @Test("a SCIM user's groups are the database's, from the policy when it is current and read when it is behind")
-    func scimGroupsFollowTheDatabase() async throws {
+    @Test("a SCIM user is read from the policy at its revision, and one another instance just created is found")
+    func scimUsersFollowThePolicy() async throws {
         try await Self.withTwoInstances { first, second, _, _ in
             let request = SCIMRequest(baseURL: "http://localhost/scim/v2")
             let user = try await first.users(emails: nil, page: PageRequest(limit: 100)).items[3]
-            func groupNames(_ organization: Organization) async throws -> [String] {
-                let resource = try await organization.scimUser(id: user.id.rawValue, request)
+            func groupNames(_ organization: Organization, _ id: Identifier = user.id) async throws -> [String] {
+                let resource = try await organization.scimUser(id: id.rawValue, request)
                 return (resource.json[member: "groups"]?.arrayValue ?? []).compactMap { $0[member: "display"]?.stringValue }
             }
             let before = try await groupNames(first)
             let group = try await first.createGroup(name: "Zeta Newcomers")
             try await first.addMember(groupID: group.id, userID: user.id)
-            // The first instance caught up with its own write; the second has not looked yet, and still reads it.
+            // The first instance caught up with its own write; the second answers at its revision until it looks.
             #expect(try await groupNames(first) == before + ["Zeta Newcomers"])
-            let behind = second.policy.revision
-            #expect(try await groupNames(second) == before + ["Zeta Newcomers"])
-            #expect(second.policy.revision == behind)
+            #expect(try await groupNames(second) == before)
             try await second.catchUpPolicy()
             #expect(try await groupNames(second) == before + ["Zeta Newcomers"])
+
+            // A SCIM attribute another instance wrote is there once the policy has it, exactly as the store reads it.
+            let caller = try await first.authenticate(secret: "sk-test-key-0000")
+            let created = try await first.scimCreateUser(
+                .object([
+                    ("schemas", .array([.string("urn:ietf:params:scim:schemas:core:2.0:User")])), ("userName", "zed@example.com"),
+                    ("name", .object([("givenName", "Zed"), ("familyName", "Zee")])), ("title", "Engineer"),
+                ]), request, by: caller)
+            let createdID = try #require(Identifier(created.json[member: "id"]?.stringValue ?? "", kind: .user))
+            let found = try await second.scimUser(id: createdID.rawValue, request)
+            #expect(found.json[member: "title"]?.stringValue == "Engineer", "not in the policy yet: read from the store")
+            try await second.catchUpPolicy()
+            let held = try await second.scimUser(id: createdID.rawValue, request)
+            #expect(held.json.serialized == found.json.serialized)
+            #expect(held.version == created.version)
         }
     }
 

@@ -22,9 +22,21 @@ extension Organization {
         }
     }
 
+    /// A user as SCIM shows it, answered from the in-memory policy, at its revision (as `group(id:)` is): it includes
+    /// every write this instance made, and other instances' within the policy interval (`roster-min-revision` asks for
+    /// a later one). A user the policy does not hold yet is read from the store.
     public func scimUser(id: String, _ request: SCIMRequest) async throws -> SCIMResource {
-        try await store.read { tx in
-            try await Self.scimUserResource(try Self.scimID(id, .user), request, in: tx, groupsFrom: policy)
+        let userID = try Self.scimID(id, .user)
+        try await policy.loadIfNeeded(from: store)
+        let held = policy.withState { state in
+            state.users[userID].map { ($0.user, $0.scimAttributes, state.groups(ofUsers: [userID])[userID] ?? []) }
+        }
+        if let (user, attributes, groups) = held {
+            let rendered = SCIMUserFields.render(user, attributes: attributes, groups: groups, baseURL: request.baseURL)
+            return SCIMResource(json: SCIMUserFields.response(rendered, attributes: attributes), version: user.version)
+        }
+        return try await store.read { tx in
+            try await Self.scimUserResource(userID, request, in: tx, groupsFrom: policy)
         }
     }
 
