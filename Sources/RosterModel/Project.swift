@@ -28,13 +28,17 @@ public enum PredefinedProjectRole: String, Sendable, CaseIterable {
     case viewer
 
     /// The permissions the role grants inside its project.
-    public var permissions: [String] {
-        switch self {
-        case .owner: Permission.project.map(\.name)
-        case .member: Permission.project.map(\.name).filter { $0 == "api.model.request" || $0.hasSuffix(".read") }
-        case .viewer: Permission.project.map(\.name).filter { $0.hasSuffix(".read") }
-        }
-    }
+    public var permissions: [String] { Self.granted[self] ?? [] }
+
+    /// `permissions` of each role, worked out once: the gateway asks for a service account's on every model call.
+    private static let granted: [PredefinedProjectRole: [String]] = {
+        let names = Permission.project.map(\.name)
+        return [
+            .owner: names,
+            .member: names.filter { $0 == "api.model.request" || $0.hasSuffix(".read") },
+            .viewer: names.filter { $0.hasSuffix(".read") },
+        ]
+    }()
 
     /// The description shown on the role.
     public var summary: String {
