@@ -24,8 +24,7 @@ extension SQLTransaction {
     }
 
     package static func scopesData(_ scopes: [String]?) -> SQLValue {
-        guard let scopes, let data = try? JSONEncoder().encode(scopes) else { return .null }
-        return .text(String(decoding: data, as: UTF8.self))
+        scopes.map { .text(jsonText($0)) } ?? .null
     }
 
     package func insertKey(_ key: AdminKey, secretHash: [UInt8]) async throws {

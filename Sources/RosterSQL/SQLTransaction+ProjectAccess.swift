@@ -40,7 +40,7 @@ extension SQLTransaction {
         guard let permissions else { return }
         try await query(
             "INSERT INTO project_model_permissions (project_id, mode, model_ids) VALUES (?, ?, ?)",
-            [.text(projectID.rawValue), .text(permissions.mode.rawValue), Self.json(permissions.modelIDs)])
+            [.text(projectID.rawValue), .text(permissions.mode.rawValue), .text(Self.jsonText(permissions.modelIDs))])
     }
 
     package func disabledTools(projectID: Identifier) async throws -> Set<HostedTool> {
@@ -95,9 +95,7 @@ extension SQLTransaction {
 
     /// Limits as a JSON object by their wire names, keys sorted: how `models` and `project_rate_limits` keep them.
     package static func limitsJSON(_ limits: RateLimits) -> String {
-        let values = Dictionary(uniqueKeysWithValues: limits.values.map { ($0.key.rawValue, $0.value) })
-        guard case .text(let text) = json(values) else { return "{}" }
-        return text
+        jsonText(Dictionary(uniqueKeysWithValues: limits.values.map { ($0.key.rawValue, $0.value) }))
     }
 
     /// The statements that give a new database `Model.defaults`, the models an organization knows until its file
@@ -108,11 +106,10 @@ extension SQLTransaction {
         }
     }
 
-    /// `value` as JSON text, keys sorted.
-    static func json(_ value: some Encodable) -> SQLValue {
+    /// Strings or numbers, in arrays or objects, as JSON text with keys sorted (encoding them cannot fail).
+    static func jsonText(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        guard let data = try? encoder.encode(value) else { return .null }
-        return .text(String(decoding: data, as: UTF8.self))
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }

@@ -90,7 +90,8 @@ extension Organization {
             _ = try await tx.project(id: projectID)
             return (try await tx.models(), try await tx.rateLimits(projectID: projectID))
         }
-        var limits = models.map { ProjectRateLimit(model: $0.id, limits: set[$0.id] ?? $0.defaultLimits) }.sorted { $0.id < $1.id }
+        // `models()` is in id order, and so is `rl-` followed by each id.
+        var limits = models.map { ProjectRateLimit(model: $0.id, limits: set[$0.id] ?? $0.defaultLimits) }
         if let after { limits.removeAll { $0.id <= after } }
         if let before {
             limits.removeAll { $0.id >= before }
