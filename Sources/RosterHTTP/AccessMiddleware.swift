@@ -61,7 +61,7 @@ struct AccessMiddleware: RouterMiddleware {
     }
 
     /// The key of an `Authorization: Bearer KEY` header; nil for any other header.
-    private static func bearerSecret(_ header: String) -> String? {
+    static func bearerSecret(_ header: String) -> String? {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { return nil }
         return String(parts[1])

@@ -48,13 +48,12 @@ struct GatewayController {
                 .unauthorized, "You didn't provide an API key. Send it in an Authorization header: 'Authorization: Bearer YOUR_KEY'.",
                 code: "missing_api_key")
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+        guard let secret = AccessMiddleware.bearerSecret(header) else {
             throw APIError(.unauthorized, "The Authorization header must be 'Bearer YOUR_KEY'.", code: "invalid_api_key")
         }
         let call = Organization.ModelCall(
             path: try Self.originalPath(request), model: request.headers[Self.model], tool: request.headers[Self.tool])
-        let grant = try await organization.authorize(call, keyHash: Organization.keyHash(String(parts[1])), routes: routes)
+        let grant = try await organization.authorize(call, keyHash: Organization.keyHash(secret), routes: routes)
         var headers: HTTPFields = [
             Answer.projectID: grant.key.projectID.rawValue, Answer.keyID: grant.key.id.rawValue,
             Answer.principalID: grant.key.owner.id.rawValue,

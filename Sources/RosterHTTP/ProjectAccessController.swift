@@ -8,19 +8,14 @@ import RosterStore
 struct ProjectAccessController {
     let organization: Organization
 
-    struct CreateServiceAccountKeyBody: Decodable {
-        let name: String?
-        let scopes: [String]?
-        let expires_in_seconds: Int?
-    }
-
     struct CreateProjectKeyBody: Decodable {
         let name: String
         let scopes: [String]?
         let expires_in_seconds: Int?
     }
 
-    struct UpdateProjectKeyBody: Decodable {
+    /// A service account's new key, or the changes to a key: every field optional.
+    struct KeyFieldsBody: Decodable {
         let name: String?
         let scopes: [String]?
         let expires_in_seconds: Int?
@@ -120,7 +115,7 @@ struct ProjectAccessController {
     @Sendable func updateKey(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let projectID = try context.identifier("project_id", .project)
         let id = try context.identifier("key_id", .adminKey)
-        let body = try await request.decode(UpdateProjectKeyBody.self, context: context)
+        let body = try await request.decode(KeyFieldsBody.self, context: context)
         let entry = try await organization.updateProjectKey(
             projectID: projectID, id: id, name: body.name, scopes: body.scopes, expiresInSeconds: body.expires_in_seconds,
             by: context.requireCaller())
@@ -137,7 +132,7 @@ struct ProjectAccessController {
     @Sendable func createServiceAccountKey(_ request: Request, context: RosterRequestContext) async throws -> Response {
         let projectID = try context.identifier("project_id", .project)
         let accountID = try context.identifier("service_account_id", .serviceAccount)
-        let body = try await request.decodeIfPresent(CreateServiceAccountKeyBody.self, context: context)
+        let body = try await request.decodeIfPresent(KeyFieldsBody.self, context: context)
         let created = try await organization.createServiceAccountKey(
             projectID: projectID, serviceAccountID: accountID, name: body?.name, scopes: body?.scopes,
             expiresInSeconds: body?.expires_in_seconds, by: context.requireCaller())
