@@ -10,8 +10,13 @@ extension Wire {
             ("object", "organization.admin_api_key"), ("id", .string(key.id.rawValue)), ("name", .string(key.name)),
             ("redacted_value", .string(key.redactedValue)), ("created_at", .int(key.createdAt)),
             ("expires_at", key.expiresAt.map(JSON.int) ?? .null), ("last_used_at", key.lastUsedAt.map(JSON.int) ?? .null),
-            ("owner", keyOwner(owned.owner)), ("scopes", key.scopes.map { .array($0.map(JSON.string)) } ?? .null),
+            ("owner", keyOwner(owned.owner)), ("scopes", scopes(key.scopes)),
         ])
+    }
+
+    /// A key's `scopes`: its permissions, or null for a key limited only by its owner.
+    static func scopes(_ scopes: [String]?) -> JSON {
+        scopes.map { .array($0.map(JSON.string)) } ?? .null
     }
 
     /// `AdminApiKeyCreateResponse`: the key and, this once, its whole secret as `value`.

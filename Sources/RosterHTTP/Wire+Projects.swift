@@ -49,7 +49,7 @@ extension Wire {
         return .object([
             ("object", "organization.project.service_account.api_key"), ("value", .string(created.secret)),
             ("name", .string(key.name)), ("created_at", .int(key.createdAt)), ("id", .string(key.id.rawValue)),
-            ("scopes", key.scopes.map { .array($0.map(JSON.string)) } ?? .null), ("expires_at", key.expiresAt.map(JSON.int) ?? .null),
+            ("scopes", scopes(key.scopes)), ("expires_at", key.expiresAt.map(JSON.int) ?? .null),
         ])
     }
 
@@ -79,7 +79,7 @@ extension Wire {
             ("object", "organization.project.api_key"), ("redacted_value", .string(key.redactedValue)), ("name", .string(key.name)),
             ("created_at", .int(key.createdAt)), ("last_used_at", key.lastUsedAt.map(JSON.int) ?? .null),
             ("id", .string(key.id.rawValue)), ("owner_project_access", entry.ownerHasAccess ? "active" : "inactive"),
-            ("owner", owner), ("scopes", key.scopes.map { .array($0.map(JSON.string)) } ?? .null),
+            ("owner", owner), ("scopes", scopes(key.scopes)),
             ("expires_at", key.expiresAt.map(JSON.int) ?? .null),
         ])
     }

@@ -85,8 +85,8 @@ public struct Model: Hashable, Sendable {
         self.defaultLimits = defaultLimits
     }
 
-    /// The models an organization knows when its organization file names none: OpenAI's common text, image, audio
-    /// and embedding models, with limits in the range OpenAI gives a new organization.
+    /// The models a new organization knows, until its organization file adds or changes them: OpenAI's common text,
+    /// image, audio and embedding models, with limits in the range OpenAI gives a new organization.
     public static let defaults: [Model] = [
         Model(id: "gpt-4.1", defaultLimits: RateLimits(requestsPerMinute: 500, tokensPerMinute: 30_000, others: [.batchInputTokensPerDay: 90_000])),
         Model(id: "gpt-4.1-mini", defaultLimits: RateLimits(requestsPerMinute: 500, tokensPerMinute: 200_000, others: [.batchInputTokensPerDay: 2_000_000])),
