@@ -17,7 +17,6 @@ build_roster
 key="sk-admin-gateway-$RANDOM$RANDOM$RANDOM"
 start_roster "$key"
 work="$(mktemp -d)"
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 upstream_port=$(free_port)
 
@@ -47,19 +46,9 @@ upstream_pid=$!
 nginx_pid=""
 trap 'kill $roster_pid $upstream_pid $nginx_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# The documented block, between its ```nginx fence and the closing one.
-block="$(awk '/^```nginx$/{inside=1; next} inside && /^```$/{exit} inside' docs/gateway.md)"
-[ -n "$block" ] || { echo "gateway.sh: no nginx block in docs/gateway.md"; exit 1; }
-block="$(python3 - "$block" "$port" "$roster_port" "$upstream_port" <<'PY'
-import sys
-block, port, roster_port, upstream_port = sys.argv[1:]
-for old, new in [("listen 8000;", f"listen 127.0.0.1:{port};"), ("127.0.0.1:8080", f"127.0.0.1:{roster_port}"),
-                 ("127.0.0.1:11434", f"127.0.0.1:{upstream_port}")]:
-    assert old in block, f"the nginx block of docs/gateway.md no longer has {old!r}"
-    block = block.replace(old, new)
-print(block)
-PY
-)"
+# The documented block, only its ports changed.
+block="$(documented_nginx_block docs/gateway.md "listen 8000;" "listen 127.0.0.1:$port;" "127.0.0.1:8080" "127.0.0.1:$roster_port" \
+  "127.0.0.1:11434" "127.0.0.1:$upstream_port")"
 start_nginx "$work" "$block"
 
 python3 - "$port" "$roster_port" "$key" <<'PY'

@@ -1,5 +1,10 @@
 # Shared by the CI steps that drive a live server. Source it from a script that has `set -euo pipefail`.
 
+# Prints a TCP port on 127.0.0.1 that is free now.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # Builds the `roster` product and sets $roster_bin to it.
 build_roster() {
   swift build --product roster >/dev/null
@@ -10,7 +15,7 @@ build_roster() {
 # PostgreSQL URL from `new_postgres_database`), with admin key $1; sets
 # $roster_port and $roster_pid, stops the server when the calling script exits, and waits until it is healthy.
 start_roster() {
-  roster_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  roster_port=$(free_port)
   "$roster_bin" serve --host 127.0.0.1 --port "$roster_port" --database "${ROSTER_CI_DATABASE:-:memory:}" --admin-key "$1" \
     >"$(mktemp /tmp/roster-ci-server.XXXXXX)" 2>&1 &
   roster_pid=$!
@@ -50,4 +55,21 @@ CONF
   nginx -c "$work/nginx.conf" -t -q
   nginx -c "$work/nginx.conf" &
   nginx_pid=$!
+}
+
+# Prints the ```nginx block of the Markdown file $1 with, for each pair of arguments after it, the first replaced by
+# the second; fails when the file has no such block or the block lacks a text to replace.
+documented_nginx_block() {
+  local file="$1" block
+  shift
+  block="$(awk '/^```nginx$/{inside=1; next} inside && /^```$/{exit} inside' "$file")"
+  [ -n "$block" ] || { echo "no nginx block in $file" >&2; return 1; }
+  python3 - "$file" "$block" "$@" <<'PY'
+import sys
+file, block, pairs = sys.argv[1], sys.argv[2], sys.argv[3:]
+for old, new in zip(pairs[::2], pairs[1::2]):
+    assert old in block, f"the nginx block of {file} no longer has {old!r}"
+    block = block.replace(old, new)
+print(block)
+PY
 }

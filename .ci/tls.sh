@@ -17,10 +17,10 @@ source "$root/.ci/lib.sh"
 build_roster
 key="sk-admin-tls-$RANDOM$RANDOM$RANDOM"
 work="$(mktemp -d)"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 
 # Roster behind the proxy, believing its forwarded headers.
-roster_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+roster_port=$(free_port)
 ROSTER_ADMIN_KEY="$key" "$roster_bin" serve --host 127.0.0.1 --port "$roster_port" --database :memory: \
   --trust-forwarded-headers >"$work/roster.log" 2>&1 &
 roster_pid=$!
@@ -30,19 +30,9 @@ trap 'kill $roster_pid $nginx_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 
-# The README's block, between its ```nginx fence and the closing one.
-block="$(awk '/^```nginx$/{inside=1; next} inside && /^```$/{exit} inside' README.md)"
-[ -n "$block" ] || { echo "tls.sh: no nginx block in README.md"; exit 1; }
-block="$(python3 - "$block" "$port" "$work" "$roster_port" <<'PY'
-import sys
-block, port, work, roster_port = sys.argv[1:]
-for old, new in [("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;"), ("/etc/ssl/roster/", f"{work}/"),
-                 ("127.0.0.1:8080", f"127.0.0.1:{roster_port}")]:
-    assert old in block, f"the README's nginx block no longer has {old!r}"
-    block = block.replace(old, new)
-print(block)
-PY
-)"
+# The README's block, only its port, certificate folder and upstream changed.
+block="$(documented_nginx_block README.md "listen 443 ssl;" "listen 127.0.0.1:$port ssl;" "/etc/ssl/roster/" "$work/" \
+  "127.0.0.1:8080" "127.0.0.1:$roster_port")"
 start_nginx "$work" "$block"
 
 python3 - "$port" "$key" "$work/cert.pem" <<'PY'
