@@ -147,12 +147,17 @@ extension Organization {
         }
     }
 
+    /// Whether the user is a member of the project, directly or through a group with access to it.
+    static func isMember(_ userID: Identifier, of projectID: Identifier, in tx: any StoreTransaction) async throws -> Bool {
+        if try await tx.projectMember(projectID: projectID, userID: userID) != nil { return true }
+        return try await tx.hasGroupAccess(projectID: projectID, userID: userID)
+    }
+
     /// Refuses, with 409 `not_project_member`, a user that is not a member of the project: neither directly, nor
     /// through a group with access, nor as an organization owner (who owns every project).
     static func refuseUnlessMember(_ user: User, of project: Project, in tx: any StoreTransaction) async throws {
         if user.role == .owner { return }
-        if try await tx.projectMember(projectID: project.id, userID: user.id) != nil { return }
-        if try await tx.hasGroupAccess(projectID: project.id, userID: user.id) { return }
+        if try await isMember(user.id, of: project.id, in: tx) { return }
         throw ServiceError(
             .conflict,
             "User '\(user.id)' is not a member of project '\(project.name)' (\(project.id)). Add them with "

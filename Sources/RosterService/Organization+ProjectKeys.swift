@@ -102,9 +102,7 @@ extension Organization {
             lifetime: try Self.validLifetime(expiresInSeconds), now: now())
         return try await withAuditedTransaction(by: caller) { [created] tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
-            let member = try await tx.projectMember(projectID: projectID, userID: caller.userID)
-            let hasAccess = if member != nil { true } else { try await tx.hasGroupAccess(projectID: projectID, userID: caller.userID) }
-            guard hasAccess else {
+            guard try await Self.isMember(caller.userID, of: projectID, in: tx) else {
                 throw ServiceError(
                     .conflict,
                     "User '\(caller.userID)' is not a member of project '\(project.name)' (\(projectID)), directly or through a "
