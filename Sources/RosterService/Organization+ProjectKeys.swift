@@ -161,7 +161,7 @@ extension Organization {
         let timestamp = now()
         return try await withAuditedTransaction(by: caller) { tx, audit in
             let project = try await Self.writableProject(projectID, in: tx)
-            var key = try await tx.projectKey(id: id, projectID: projectID).key
+            var key = try await Self.projectKey(id, of: projectID, in: tx)
             guard !key.isExpired(at: timestamp) else {
                 throw ServiceError(
                     .conflict, "API key '\(id)' has expired and cannot be changed; create a new key instead.", code: "expired_api_key")
@@ -187,12 +187,19 @@ extension Organization {
         }
     }
 
+    /// The key `id` of the project, without its owner's details; not-found for a key of another project.
+    static func projectKey(_ id: Identifier, of projectID: Identifier, in tx: any StoreTransaction) async throws -> ProjectKey {
+        let key = try await tx.projectKey(id: id)
+        guard key.projectID == projectID else { throw StoreError.notFound(.adminKey, id.rawValue) }
+        return key
+    }
+
     /// Deletes a key of the project, a user's or a service account's; it stops working at once. Allowed in archived
     /// projects too: taking access away is always possible.
     public func deleteProjectKey(projectID: Identifier, id: Identifier, by caller: Caller? = nil) async throws {
         try await withAuditedTransaction(by: caller) { tx, audit in
             let project = try await tx.project(id: projectID)
-            _ = try await tx.projectKey(id: id, projectID: projectID)
+            _ = try await Self.projectKey(id, of: projectID, in: tx)
             try await tx.deleteProjectKey(id: id)
             try await audit.record(.apiKeyDeleted, on: id, in: project)
         }
