@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Throughput of Roster's hot routes against a bare Hummingbird route, in one run.
 
-Starts the bare route (`bare-route`, a Hummingbird route answering a group's JSON with nothing behind it) and
+Starts the bare route (`bare-route`, a Hummingbird route answering a group's JSON with nothing behind it, and a POST
+route reading its body and answering 4.3 KB, an allowed check's size) and
 `roster serve` on a database file seeded with USERS users in GROUPS groups, then loads each target with wrk (Debian's
 package; installed when missing) for DURATION seconds, ROUNDS times, alternating the targets so that the machine's
 noise falls on all of them alike. It also times a plain-SQLite commit loop on the same disk (WAL,
@@ -247,7 +248,9 @@ def main() -> None:
         wait_ready(f"http://127.0.0.1:{bare_port}/v1/organization/groups/x", bare, bare_log)
         roster, origin = start_roster(args.bin, os.path.join(folder, "roster.sqlite"), folder, "roster", seed_path)
         processes.append(roster)
-        targets = [("bare route", [f"http://127.0.0.1:{bare_port}/v1/organization/groups/x"], [], None)]
+        targets = [("bare route", [f"http://127.0.0.1:{bare_port}/v1/organization/groups/x"], [], None),
+                   ("bare POST, 4.3 KB answer", [f"http://127.0.0.1:{bare_port}/v1/organization/permission_checks"], [json_type],
+                    check_script("bare", "user_x"))]
         targets += roster_targets("", [origin])
         if args.postgres:
             name = f"roster_bench_{os.getpid()}"
