@@ -63,7 +63,7 @@ extension SQLTransaction {
             let user = try Self.user(from: $0)
             known[user.id.rawValue] = user.id
             records.users.append(user)
-            if let text = $0.optionalString("scim_attributes") { records.scimAttributes.append((user.id, try JSON.parse(Data(text.utf8)))) }
+            if let attributes = try Self.scimAttributes(from: $0) { records.scimAttributes.append((user.id, attributes)) }
         }
         try await forEach(selection?.users, "SELECT user_id, role_id FROM user_roles", where: "user_id") {
             records.userRoles.append((try identifier($0, "user_id"), try identifier($0, "role_id")))

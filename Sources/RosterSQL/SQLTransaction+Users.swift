@@ -146,10 +146,15 @@ extension SQLTransaction {
             ids.map { .text($0.rawValue) })
         var attributes: [Identifier: JSON] = [:]
         for row in rows {
-            guard let text = row.optionalString("scim_attributes") else { continue }
-            attributes[try row.identifier("id")] = try JSON.parse(Data(text.utf8))
+            guard let kept = try Self.scimAttributes(from: row) else { continue }
+            attributes[try row.identifier("id")] = kept
         }
         return attributes
+    }
+
+    /// The SCIM attributes kept in a row's `scim_attributes` column; nil when the user has none.
+    static func scimAttributes(from row: Row) throws -> JSON? {
+        try row.optionalString("scim_attributes").map { try JSON.parse(Data($0.utf8)) }
     }
 
     package func setSCIMAttributes(_ attributes: JSON?, ofUser id: Identifier) async throws {

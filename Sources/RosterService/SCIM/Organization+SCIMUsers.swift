@@ -31,9 +31,8 @@ extension Organization {
         let held = policy.withState { state in
             state.users[userID].map { ($0.user, $0.scimAttributes, state.groups(ofUsers: [userID])[userID] ?? []) }
         }
-        if let (user, attributes, groups) = held {
-            let rendered = SCIMUserFields.render(user, attributes: attributes, groups: groups, baseURL: request.baseURL)
-            return SCIMResource(json: SCIMUserFields.response(rendered, attributes: attributes), version: user.version)
+        if let (user, attributes, groups) = held, let resource = Self.scimResource(of: user, attributes: attributes, groups: groups, request) {
+            return resource
         }
         return try await store.read { tx in
             try await Self.scimUserResource(userID, request, in: tx, groupsFrom: policy)
@@ -195,12 +194,18 @@ extension Organization {
         let attributes = try await tx.scimAttributes(ofUsers: ids)
         let groups = try await Self.groups(ofUsers: ids, in: tx, from: policy)
         return users.compactMap { user in
-            let rendered = SCIMUserFields.render(user, attributes: attributes[user.id], groups: groups[user.id] ?? [], baseURL: request.baseURL)
-            if let filter, !filter.matches(rendered, type: SCIMResourceTypes.user) { return nil }
-            return SCIMResource(
-                json: SCIMUserFields.response(rendered, attributes: attributes[user.id]),
-                version: user.version)
+            scimResource(of: user, attributes: attributes[user.id], groups: groups[user.id] ?? [], request, matching: filter)
         }
+    }
+
+    /// `user` as SCIM shows it, with the SCIM `attributes` Roster keeps for it and its `groups`; nil when it does not
+    /// match `filter`.
+    static func scimResource(
+        of user: User, attributes: JSON?, groups: [Group], _ request: SCIMRequest, matching filter: SCIMFilter? = nil
+    ) -> SCIMResource? {
+        let rendered = SCIMUserFields.render(user, attributes: attributes, groups: groups, baseURL: request.baseURL)
+        if let filter, !filter.matches(rendered, type: SCIMResourceTypes.user) { return nil }
+        return SCIMResource(json: SCIMUserFields.response(rendered, attributes: attributes), version: user.version)
     }
 }
 
