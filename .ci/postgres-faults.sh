@@ -2,7 +2,7 @@
 # PostgreSQL restarting under a running Roster, on a cluster of this script's own: while it is down, a request that
 # needs the database gets 503 `store_unavailable` (OpenAI's envelope, Retry-After) within seconds, keys are still
 # checked from memory, and /readyz says not ready; once it is back, Roster serves again by itself, and what it
-# acknowledged before is there.
+# acknowledged before is there. Last, Roster stopping while PostgreSQL stops under it still ends, three times over.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/postgres.sh
@@ -80,3 +80,32 @@ pause_postgres
 check down
 resume_postgres
 check after
+
+# SIGTERM, then PostgreSQL gone at once (as when a host stops both): the graceful shutdown's last write fails, and
+# the process still ends, with status 0. PostgreSQL can close a connection between two statements of that write; a
+# statement the server never answered once held the shutdown forever.
+database="$(new_postgres_database stop)"
+for round in 1 2 3; do
+  ((round == 1)) || resume_postgres
+  ROSTER_CI_DATABASE="$database" start_roster "$key"
+  trap 'kill $roster_pid 2>/dev/null || true; stop_postgres' EXIT
+  python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], headers={"Authorization": "Bearer " + sys.argv[2]}), timeout=30)' \
+    "http://127.0.0.1:$roster_port/v1/organization/groups?limit=1" "$key"
+  kill -TERM "$roster_pid"
+  "${postgres_ctl[@]}" -m immediate stop >/dev/null
+  for _ in $(seq 150); do
+    kill -0 "$roster_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$roster_pid" 2>/dev/null; then
+    echo "postgres-faults: roster serve had not stopped 15 s after SIGTERM, PostgreSQL having stopped meanwhile (round $round)" >&2
+    exit 1
+  fi
+  status=0
+  wait "$roster_pid" || status=$?
+  if ((status != 0)); then
+    echo "postgres-faults: roster serve exited with status $status after SIGTERM (round $round)" >&2
+    exit 1
+  fi
+done
+echo "postgres-faults: stopping while PostgreSQL stopped under it ended each time"

@@ -45,8 +45,11 @@ struct PostgresTransaction: SQLTransaction {
     /// Runs one read statement, calling `body` with each row as it is read.
     func forEachRow(_ sql: String, _ binds: [SQLValue], wholeTable: Bool, _ body: (Row) throws -> Void) async throws {
         do {
-            let rows = try await connection.query(
-                PostgresQuery(unsafeSQL: Self.numbered(sql), binds: Self.bindings(binds)), logger: logger)
+            let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: Self.bindings(binds))
+            let rows = try await withTaskExecutorPreference(EventLoopExecutor(connection.eventLoop)) {
+                try Self.checkOpen(connection)
+                return try await connection.query(query, logger: logger)
+            }
             var names: Row.Names?
             for try await row in rows {
                 let known = names ?? Row.Names(row.map(\.columnName))
@@ -59,7 +62,8 @@ struct PostgresTransaction: SQLTransaction {
     }
 
     /// Queues a statement without binds or rows on the connection, without waiting for it: the connection runs its
-    /// statements in order, so the next one runs after it, and fails when it did.
+    /// statements in order, so the next one runs after it, and fails when it did (or when the connection closed and
+    /// dropped it: see `checkOpen(_:)`).
     func send(_ sql: String) {
         let _: EventLoopFuture<PostgresQueryResult> = connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
     }
@@ -72,8 +76,14 @@ struct PostgresTransaction: SQLTransaction {
     private func run(_ sql: String, _ binds: [SQLValue], counts: Bool = true) async throws -> [Row] {
         do {
             let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: Self.bindings(binds))
-            let future: EventLoopFuture<PostgresQueryResult> = connection.query(query, logger: logger)
-            let result = try await future.get()
+            let result = try await connection.eventLoop.flatSubmit { [connection, logger] () -> EventLoopFuture<PostgresQueryResult> in
+                do {
+                    try Self.checkOpen(connection)
+                } catch {
+                    return connection.eventLoop.makeFailedFuture(error)
+                }
+                return connection.query(query, logger: logger)
+            }.get()
             if counts { lastRowCount.value.store(result.metadata.rows ?? 0, ordering: .relaxed) }
             guard let first = result.rows.first else { return [] }
             let names = Row.Names(first.map(\.columnName))
@@ -81,6 +91,18 @@ struct PostgresTransaction: SQLTransaction {
         } catch {
             throw Self.storeError(error)
         }
+    }
+
+    /// Throws when the connection has closed; called on its event loop just before a statement is written to it.
+    ///
+    /// PostgresNIO drops a statement written to a connection once closed, without ever answering it: a transaction
+    /// whose connection the server closed between two statements would wait for the second forever (seen as a
+    /// shutdown that never ended when PostgreSQL stopped during it). On the event loop, the connection cannot close
+    /// between this check and the write that follows it in the same turn; a statement written to an open connection
+    /// is answered, or failed when it closes.
+    private static func checkOpen(_ connection: PostgresConnection) throws {
+        connection.eventLoop.preconditionInEventLoop()
+        if connection.isClosed { throw StoreError.unreachable("PostgreSQL: the connection was closed") }
     }
 
     /// How many rows the last statement on this transaction changed.
@@ -151,5 +173,20 @@ struct PostgresTransaction: SQLTransaction {
         }
         // No answer from the server: it could not be reached, or the connection broke.
         return StoreError.unreachable("PostgreSQL: \(String(reflecting: error))")
+    }
+}
+
+/// Runs a task's jobs on an event loop, so that code there can check a connection and write to it in one turn of
+/// the loop.
+private final class EventLoopExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
+
+    init(_ eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
