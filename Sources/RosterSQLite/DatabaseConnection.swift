@@ -2,8 +2,8 @@ import Foundation
 import NIOCore
 import RosterSQL
 // SQLiteNIO's own build of SQLite, called directly. SQLiteNIO runs every statement as a hop to its thread pool and
-// back; Roster runs a read on the thread that asks and a write on the writer's own thread (`SQLiteDatastore`), so
-// that a transaction costs one round trip at most, however many statements it has.
+// back; Roster runs each transaction on its connection's own thread (`SQLiteDatastore`), so that a transaction costs
+// one round trip at most, however many statements it has.
 import VaporCSQLite
 
 /// One SQLite connection. Its statements run synchronously on the calling thread; `SQLValuestore` gives it to one
@@ -12,7 +12,7 @@ final class DatabaseConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     /// Prepared statements by their SQL, with their result's column names (nil until first read).
     private var statements: [String: (statement: OpaquePointer, names: Row.Names?)] = [:]
-    /// The connection's own thread, for connections whose transactions run there (the writer's); nil for the others.
+    /// The connection's own thread, where its transactions run; nil for a connection used where it is opened (tests).
     let thread: ConnectionThread?
 
     /// How many prepared statements are kept; past it they are all finalized and the cache starts again.
@@ -160,7 +160,7 @@ struct SQLiteFailure: Error, CustomStringConvertible {
 
 /// A thread of its own for one connection, used as a task executor: a transaction runs on it from its first
 /// statement to its commit, so that its statements cost no hop between threads and a long statement or an `fsync`
-/// holds this thread, never one of Swift's cooperative threads.
+/// holds this thread, never an event loop or one of Swift's cooperative threads.
 final class ConnectionThread: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []

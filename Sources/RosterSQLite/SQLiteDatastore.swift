@@ -5,8 +5,8 @@ import SQLiteNIO
 import Synchronization
 
 /// The SQLite backend: one writer connection and, for a database file, a few reader connections (WAL mode lets
-/// them read a consistent snapshot while the writer commits). `:memory:` uses the writer for everything. Reads run
-/// on the thread that asks; writes on the writer's own thread.
+/// them read a consistent snapshot while the writer commits). `:memory:` uses the writer for everything. Each
+/// connection has a thread of its own, where its transactions run from first statement to commit.
 ///
 /// Every commit is durable before `withTransaction` returns (`synchronous=FULL`), foreign keys are enforced,
 /// and the schema is migrated on open.
@@ -61,8 +61,8 @@ public final class SQLiteDatastore: Datastore {
             }
             var readerConnections: [DatabaseConnection] = []
             do {
-                for _ in 0..<max(1, configuration.readerCount) {
-                    let reader = try DatabaseConnection.open(path: configuration.path)
+                for index in 0..<max(1, configuration.readerCount) {
+                    let reader = try DatabaseConnection.open(path: configuration.path, thread: "roster.sqlite reader \(index)")
                     readerConnections.append(reader)
                     try await Self.configure(reader)
                     _ = try await reader.query("PRAGMA query_only = ON")
@@ -102,12 +102,14 @@ public final class SQLiteDatastore: Datastore {
         try await write(body)
     }
 
-    /// Runs a read transaction on the calling thread: reads are quick (the page cache answers them), and a hop to
-    /// another thread and back would cost more than most of them.
+    /// Runs a read transaction on its reader connection's own thread: a read never holds the caller's thread, which
+    /// under `roster serve` is an event loop serving other connections.
     public func read<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         let connection = await readers.acquire()
         defer { readers.release(connection) }
-        return try await SQLiteTransaction.read(on: connection, queryPlans: queryPlans, body)
+        return try await withTaskExecutorPreference(connection.thread) {
+            try await SQLiteTransaction.read(on: connection, queryPlans: queryPlans, body)
+        }
     }
 
     /// Runs a write transaction on the writer's own thread, so that its commit's `fsync` holds that thread and not one
