@@ -51,7 +51,7 @@ struct LineLogHandler: LogHandler {
         level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String,
         function: String, line: UInt
     ) {
-        let time = Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
+        let time = Self.timestamp()
         let fields = metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key })
         let text: String
         switch format {
@@ -66,6 +66,62 @@ struct LineLogHandler: LogHandler {
             members += fields.map { ($0.key, .string($0.value.description)) }
             text = JSON.object(members).serialized + "\n"
         }
-        Self.output.withLock { _ in FileHandle.standardError.write(Data(text.utf8)) }
+        var bytes = text
+        bytes.withUTF8 { line in
+            Self.output.withLock { _ in
+                var written = 0
+                while written < line.count {
+                    let result = write(STDERR_FILENO, line.baseAddress! + written, line.count - written)
+                    if result > 0 {
+                        written += result
+                    } else if result < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        return  // Nowhere to report a log that cannot be written.
+                    }
+                }
+            }
+        }
+    }
+
+    /// The time now in UTC, as `2026-12-02T06:44:54.239Z` (ISO 8601 with milliseconds). Written by hand: Foundation's
+    /// formatter cost about a tenth of a small request's CPU when every request was logged.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let milliseconds = Int(now.tv_nsec) / 1_000_000
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var index = 0
+            func put(_ value: Int, digits: Int) {
+                var value = value
+                for position in stride(from: index + digits - 1, through: index, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                index += digits
+            }
+            func put(_ character: Unicode.Scalar) {
+                buffer[index] = UInt8(ascii: character)
+                index += 1
+            }
+            put(Int(parts.tm_year) + 1900, digits: 4)
+            put("-")
+            put(Int(parts.tm_mon) + 1, digits: 2)
+            put("-")
+            put(Int(parts.tm_mday), digits: 2)
+            put("T")
+            put(Int(parts.tm_hour), digits: 2)
+            put(":")
+            put(Int(parts.tm_min), digits: 2)
+            put(":")
+            put(Int(parts.tm_sec), digits: 2)
+            put(".")
+            put(milliseconds, digits: 3)
+            put("Z")
+            return index
+        }
     }
 }

@@ -3,6 +3,7 @@ database that exists, a port in use reported before anything is written, errors 
 read strictly, import counts that tell the truth, and the start-up, request and shutdown log lines in both formats."""
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -178,6 +179,10 @@ def test_the_log_names_version_database_and_address_one_line_per_request_and_the
         records = [json.loads(line) for line in lines]
         request = next(r for r in records if r.get("path") == "/readyz")
         assert request["status"] == "200" and request["method"] == "GET" and request["level"] == "info"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", request["time"]), request
+        assert re.fullmatch(r"\d+\.\d", request["duration_ms"]), request
+        logged = datetime.datetime.fromisoformat(request["time"].replace("Z", "+00:00"))
+        assert abs((datetime.datetime.now(datetime.timezone.utc) - logged).total_seconds()) < 60, request
 
 
 def test_a_live_database_is_backed_up_while_the_server_writes(tmp_path):
