@@ -11,7 +11,8 @@ source .ci/lib.sh
 start_postgres
 build_roster
 key="sk-admin-ci-faults-0123456789"
-ROSTER_CI_DATABASE="$(new_postgres_database faults)" start_roster "$key"
+database="$(new_postgres_database faults)"
+ROSTER_CI_DATABASE="$database" start_roster "$key"
 trap 'kill $roster_pid 2>/dev/null || true; stop_postgres' EXIT
 
 check() { python3 - "$roster_port" "$key" "$1" "$postgres_dir/group-id" <<'PY'
@@ -84,11 +85,12 @@ check after
 # SIGTERM, then PostgreSQL gone at once (as when a host stops both): the graceful shutdown's last write fails, and
 # the process still ends, with status 0. PostgreSQL can close a connection between two statements of that write; a
 # statement the server never answered once held the shutdown forever.
-database="$(new_postgres_database stop)"
 for round in 1 2 3; do
-  ((round == 1)) || resume_postgres
-  ROSTER_CI_DATABASE="$database" start_roster "$key"
-  trap 'kill $roster_pid 2>/dev/null || true; stop_postgres' EXIT
+  if ((round > 1)); then
+    resume_postgres
+    ROSTER_CI_DATABASE="$database" start_roster "$key"
+    trap 'kill $roster_pid 2>/dev/null || true; stop_postgres' EXIT
+  fi
   python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], headers={"Authorization": "Bearer " + sys.argv[2]}), timeout=30)' \
     "http://127.0.0.1:$roster_port/v1/organization/groups?limit=1" "$key"
   kill -TERM "$roster_pid"
