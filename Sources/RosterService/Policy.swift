@@ -1,3 +1,4 @@
+import Dispatch
 import RosterModel
 import RosterStore
 import Synchronization
@@ -53,8 +54,10 @@ public final class Policy: Sendable {
             return (changes.revision, selection, try await tx.policyRecords(selection))
         }
         guard let update else { return applied ?? 0 }
-        // A whole policy is built before the lock is taken, so decisions go on meanwhile.
-        let built = update.selection == nil ? PolicyState(update.records, revision: update.revision) : nil
+        // A whole policy is built before the lock is taken, so decisions go on meanwhile, and off the caller's thread:
+        // under `roster serve` that is an event loop, whose connections would wait for the build (seconds for a large
+        // organization).
+        let built = update.selection == nil ? await Self.build(update.records, revision: update.revision) : nil
         let revision = state.withLock { state in
             if let built {
                 state = built
@@ -65,6 +68,13 @@ public final class Policy: Sendable {
         }
         appliedRevision.store(revision, ordering: .releasing)
         return revision
+    }
+
+    /// A whole policy from `records`, built on one of Dispatch's global threads.
+    private static func build(_ records: PolicyRecords, revision: Int) async -> PolicyState {
+        await withCheckedContinuation { built in
+            DispatchQueue.global().async { built.resume(returning: PolicyState(records, revision: revision)) }
+        }
     }
 
     /// Brings the policy to `revision` or later when the store has it. A catch-up reaches the store's latest revision,
