@@ -30,6 +30,7 @@ import socket
 import sqlite3
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -272,7 +273,13 @@ def main() -> None:
     finally:
         for process in reversed(processes):
             process.send_signal(signal.SIGINT)
-            process.wait(timeout=30)
+        for process in reversed(processes):
+            try:
+                process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                # roster serve ends itself 30 s into a shutdown that does not finish (--shutdown-timeout).
+                print(f"warning: {' '.join(process.args[:3])} had not stopped 40 s after SIGINT; killed it", file=sys.stderr)
+                process.kill()
 
     def median(name: str, index: int) -> float:
         return statistics.median(sample[index] for sample in results[name])

@@ -52,6 +52,14 @@ struct Serve: AsyncParsableCommand {
     var policyInterval: Int?
 
     @Option(
+        name: .customLong("shutdown-timeout"),
+        help: """
+            How many seconds a graceful shutdown (SIGINT, SIGTERM) may take before the process ends anyway, with status \
+            1; a second signal ends it at once (env ROSTER_SHUTDOWN_TIMEOUT; default 30, from 1 to 3600).
+            """)
+    var shutdownTimeout: Int?
+
+    @Option(
         name: .customLong("gateway-route"),
         help: """
             An API path /v1/gateway/authorize lets keys call, and the project permission it needs, as PATH=PERMISSION \
@@ -69,12 +77,16 @@ struct Serve: AsyncParsableCommand {
         var database: String
         var adminKey: String?
         var ownerEmail: String
+        var shutdownTimeout: Duration
         var http: HTTPSettings
     }
 
     func validate() throws {
         if let port, !(1...65535).contains(port) {
             throw CLIError("--port \(port) is not a port: use a whole number from 1 to 65535.")
+        }
+        if let shutdownTimeout, !Self.shutdownTimeouts.contains(shutdownTimeout) {
+            throw CLIError("--shutdown-timeout \(shutdownTimeout) is out of range: use a whole number of seconds from 1 to 3600.")
         }
         if let policyInterval, !Self.policyIntervals.contains(policyInterval) {
             throw CLIError("--policy-interval \(policyInterval) is out of range: use a whole number of milliseconds from 10 to 60000.")
@@ -100,6 +112,7 @@ struct Serve: AsyncParsableCommand {
                     + "is guessed. Leave it out and Roster makes a strong one on first start.")
         }
         let interval = try policyInterval ?? Environment.number("ROSTER_POLICY_INTERVAL_MS", in: Self.policyIntervals) ?? 250
+        let shutdownTimeout = try shutdownTimeout ?? Environment.number("ROSTER_SHUTDOWN_TIMEOUT", in: Self.shutdownTimeouts) ?? 30
         let ownerEmail = ownerEmail ?? Environment.value("ROSTER_OWNER_EMAIL") ?? "owner@localhost"
         guard Validation.isEmail(ownerEmail) else {
             throw CLIError("The owner email (ROSTER_OWNER_EMAIL or --owner-email) '\(ownerEmail)' is not an email address.")
@@ -121,6 +134,7 @@ struct Serve: AsyncParsableCommand {
         }
         return Settings(
             host: host, port: port, database: storage.path, adminKey: adminKey, ownerEmail: ownerEmail,
+            shutdownTimeout: .seconds(shutdownTimeout),
             http: HTTPSettings(
                 publicURL: publicURL, listenAddress: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)",
                 trustForwardedHeaders: trusted, policyInterval: .milliseconds(interval), gatewayRoutes: routes))
@@ -128,6 +142,9 @@ struct Serve: AsyncParsableCommand {
 
     /// The policy intervals accepted, in milliseconds.
     private static let policyIntervals = 10...60_000
+
+    /// The shutdown timeouts accepted, in seconds.
+    private static let shutdownTimeouts = 1...3600
 
     func run() async throws {
         // Swift's tasks run on NIO's event loops, so that a request answered from the policy is read, decided and
@@ -138,6 +155,8 @@ struct Serve: AsyncParsableCommand {
         try logs.start()
         let settings = try settings()
         let logger = Logger(label: "roster")
+        // Lives until the process ends: its signal handlers hold it.
+        _ = ShutdownWatchdog(limit: settings.shutdownTimeout, logger: logger)
         let seedFile = try seed.map(OrganizationFile.read(path:))
         // Nothing is written before the address is known to be free.
         try await Self.checkCanListen(host: settings.host, port: settings.port)

@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,7 @@ def test_a_port_outside_1_to_65535_is_refused(port, tmp_path):
     ("ROSTER_PUBLIC_URL", "javascript:alert(1)", "ROSTER_PUBLIC_URL"),
     ("ROSTER_OWNER_EMAIL", "bogus", "ROSTER_OWNER_EMAIL"),
     ("ROSTER_ADMIN_KEY", "short", "ROSTER_ADMIN_KEY"),
+    ("ROSTER_SHUTDOWN_TIMEOUT", "0", "ROSTER_SHUTDOWN_TIMEOUT is '0'"),
 ])
 def test_an_environment_variable_that_cannot_be_read_is_an_error_naming_it(name, value, phrase, tmp_path):
     port = [] if name == "ROSTER_PORT" else ["--port", str(free_port())]
@@ -183,6 +185,48 @@ def test_the_log_names_version_database_and_address_one_line_per_request_and_the
         assert re.fullmatch(r"\d+\.\d", request["duration_ms"]), request
         logged = datetime.datetime.fromisoformat(request["time"].replace("Z", "+00:00"))
         assert abs((datetime.datetime.now(datetime.timezone.utc) - logged).total_seconds()) < 60, request
+
+
+def hold_a_request_open(port: int, key: str) -> socket.socket:
+    """A request whose body never finishes arriving: the graceful shutdown waits for it."""
+    held = socket.create_connection(("127.0.0.1", port))
+    held.sendall((f"POST /v1/organization/groups HTTP/1.1\r\nHost: roster\r\nContent-Type: application/json\r\n"
+                  f"Content-Length: 100\r\nAuthorization: Bearer {key}\r\n\r\n{{").encode())
+    return held
+
+
+@pytest.mark.parametrize("second_signal", [True, False])
+def test_a_graceful_shutdown_that_does_not_finish_ends_on_a_second_signal_or_after_the_timeout(second_signal, tmp_path):
+    port = free_port()
+    key = "sk-admin-cli-test-000000000000000000000000"
+    log = tmp_path / "server.log"
+    with open(log, "w") as output:
+        server = subprocess.Popen([str(ROSTER_BIN), "serve", "--port", str(port), "--database", str(tmp_path / "db.sqlite"),
+                                   "--shutdown-timeout", "2"], stdout=output, stderr=output,
+                                  env={**{k: v for k, v in os.environ.items() if not k.startswith("ROSTER_")},
+                                       "ROSTER_ADMIN_KEY": key})
+    held = None
+    try:
+        wait_until_ready(port, server)
+        held = hold_a_request_open(port, key)
+        time.sleep(0.3)
+        server.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        assert server.poll() is None, "the graceful shutdown did not wait for the request in flight"
+        if second_signal:
+            server.send_signal(signal.SIGTERM)
+            assert server.wait(timeout=1) == 1
+        else:
+            assert server.wait(timeout=5) == 1
+    finally:
+        if held:
+            held.close()
+        if server.poll() is None:
+            server.kill()
+    text = log.read_text()
+    phrase = "a second signal during the graceful shutdown" if second_signal else "has not finished within 2.0 seconds"
+    assert phrase in text, text
+    assert "Roster stopped" not in text, text
 
 
 def test_a_live_database_is_backed_up_while_the_server_writes(tmp_path):
