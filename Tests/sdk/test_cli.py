@@ -197,33 +197,26 @@ def hold_a_request_open(port: int, key: str) -> socket.socket:
 
 @pytest.mark.parametrize("second_signal", [True, False])
 def test_a_graceful_shutdown_that_does_not_finish_ends_on_a_second_signal_or_after_the_timeout(second_signal, tmp_path):
-    port = free_port()
-    key = "sk-admin-cli-test-000000000000000000000000"
-    log = tmp_path / "server.log"
-    with open(log, "w") as output:
-        server = subprocess.Popen([str(ROSTER_BIN), "serve", "--port", str(port), "--database", str(tmp_path / "db.sqlite"),
-                                   "--shutdown-timeout", "2"], stdout=output, stderr=output,
-                                  env={**{k: v for k, v in os.environ.items() if not k.startswith("ROSTER_")},
-                                       "ROSTER_ADMIN_KEY": key})
+    from support import start_server
+
+    server = start_server(tmp_path, database=str(tmp_path / "db.sqlite"), extra_args=["--shutdown-timeout", "2"])
     held = None
     try:
-        wait_until_ready(port, server)
-        held = hold_a_request_open(port, key)
+        held = hold_a_request_open(server.port, server.admin_key)
         time.sleep(0.3)
-        server.send_signal(signal.SIGTERM)
+        server.process.send_signal(signal.SIGTERM)
         time.sleep(0.5)
-        assert server.poll() is None, "the graceful shutdown did not wait for the request in flight"
+        assert server.process.poll() is None, "the graceful shutdown did not wait for the request in flight"
         if second_signal:
-            server.send_signal(signal.SIGTERM)
-            assert server.wait(timeout=1) == 1
+            server.process.send_signal(signal.SIGTERM)
+            assert server.process.wait(timeout=1) == 1
         else:
-            assert server.wait(timeout=5) == 1
+            assert server.process.wait(timeout=5) == 1
     finally:
         if held:
             held.close()
-        if server.poll() is None:
-            server.kill()
-    text = log.read_text()
+        server.stop(signal.SIGKILL)
+    text = server.log()
     phrase = "a second signal during the graceful shutdown" if second_signal else "has not finished within 2.0 seconds"
     assert phrase in text, text
     assert "Roster stopped" not in text, text
