@@ -12,8 +12,10 @@ start_postgres
 build_roster
 key="sk-admin-ci-faults-0123456789"
 database="$(new_postgres_database faults)"
+# start_roster sets a trap of its own; this one, set again after each start, also stops the cluster.
+stop_everything() { kill "$roster_pid" 2>/dev/null || true; stop_postgres; }
 ROSTER_CI_DATABASE="$database" start_roster "$key"
-trap 'kill $roster_pid 2>/dev/null || true; stop_postgres' EXIT
+trap stop_everything EXIT
 
 check() { python3 - "$roster_port" "$key" "$1" "$postgres_dir/group-id" <<'PY'
 import json, sys, time, urllib.error, urllib.request
@@ -89,7 +91,7 @@ for round in 1 2 3; do
   if ((round > 1)); then
     resume_postgres
     ROSTER_CI_DATABASE="$database" start_roster "$key"
-    trap 'kill $roster_pid 2>/dev/null || true; stop_postgres' EXIT
+    trap stop_everything EXIT
   fi
   python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], headers={"Authorization": "Bearer " + sys.argv[2]}), timeout=30)' \
     "http://127.0.0.1:$roster_port/v1/organization/groups?limit=1" "$key"
