@@ -16,14 +16,8 @@ import Testing
         "a statement on a connection that has closed fails as unreachable at once, rather than waiting for an answer that never comes",
         .enabled(if: TestServer.url != nil, TestServer.skipReason))
     func statementOnClosedConnectionFails() async throws {
-        let logger = Logger(label: "roster.test")
-        let configuration = try PostgresDatastore.Configuration(url: try #require(TestServer.url))
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(
-                host: configuration.host, port: configuration.port, username: configuration.username,
-                password: configuration.password, database: configuration.database, tls: .disable),
-            id: 1, logger: logger)
-        let transaction = PostgresTransaction(connection: connection, logger: logger)
+        let connection = try await TestServer.connect()
+        let transaction = PostgresTransaction(connection: connection, logger: Logger(label: "roster.test"))
         try await transaction.execute("SELECT 1")
         try await connection.close()
         // Once the close future is done, the connection's handlers are gone, and a statement written to it is dropped.

@@ -54,14 +54,19 @@ enum TestServer {
         let description: String
     }
 
-    /// Runs one statement on the server's own database, outside any transaction (`CREATE DATABASE` needs that).
-    static func administer(_ sql: String) async throws {
+    /// A connection of its own to the server's own database, outside any store.
+    static func connect() async throws -> PostgresConnection {
         let configuration = try PostgresDatastore.Configuration(url: try #require(url))
-        let connection = try await PostgresConnection.connect(
+        return try await PostgresConnection.connect(
             configuration: .init(
                 host: configuration.host, port: configuration.port, username: configuration.username,
                 password: configuration.password, database: configuration.database, tls: .disable),
             id: 1, logger: Logger(label: "roster.test"))
+    }
+
+    /// Runs one statement on the server's own database, outside any transaction (`CREATE DATABASE` needs that).
+    static func administer(_ sql: String) async throws {
+        let connection = try await connect()
         do {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "roster.test"))
             try await connection.close()
