@@ -11,7 +11,8 @@ public func buildApplication(
     logger: Logger
 ) -> some ApplicationProtocol {
     Application(
-        responder: buildResponder(organization: organization, settings: settings, metrics: metrics), configuration: configuration,
+        responder: buildResponder(organization: organization, settings: settings, metrics: metrics),
+        server: .http1OnEventLoops(), configuration: configuration,
         services: [
             KeyUseFlusher(organization: organization, metrics: metrics, logger: logger),
             PolicyFollower(organization: organization, interval: settings.policyInterval, metrics: metrics, logger: logger),
