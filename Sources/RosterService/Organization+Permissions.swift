@@ -145,50 +145,43 @@ extension Organization {
     ) -> [PermissionGrant] {
         guard member.user.isActive else { return [] }
         // With `only`, the roles that cannot grant it are left out before their sources are gathered.
-        let onlyBit = only.map { PermissionSet.bit($0) ?? 0 }
+        let wanted = only.map { PermissionSet([$0]) } ?? PermissionSet.everyOrganizationPermission.union(.everyProjectPermission)
         func mayGrant(_ role: PolicyRole) -> Bool {
-            guard let onlyBit else { return true }
-            return role.granted.contains(bit: onlyBit) || (projectID != nil && role.isOrganizationOwner)
+            !role.granted.intersection(wanted).isEmpty || (projectID != nil && role.isOrganizationOwner)
         }
-        let organizationRoles = state.assignedRoles(of: member, in: .organization, where: mayGrant)
-        func sources(_ assigned: AssignedRole, ownership: Bool = false) -> [PermissionSource] {
-            let role = PermissionSource.Summary(assigned.role)
-            return assigned.sources.map { principal in
-                guard case .group(let groupID) = principal else {
-                    return PermissionSource(role: role, group: nil, isOrganizationOwnership: ownership)
+        // The sources of each permission, by its position in the catalogue, in the order roles are gathered.
+        var held = [[PermissionSource]](repeating: [], count: PermissionSet.catalogueCount)
+        func gather(_ assigned: [PolicyState.AssignedPolicyRole], granting: (PolicyRole) -> PermissionSet, ownership: Bool = false) {
+            for (role, principals) in assigned {
+                let positions = granting(role).intersection(wanted).positions
+                guard !positions.isEmpty else { continue }
+                let summary = PermissionSource.Summary(role.role)
+                let sources = principals.map { principal in
+                    guard case .group(let groupID) = principal else {
+                        return PermissionSource(role: summary, group: nil, isOrganizationOwnership: ownership)
+                    }
+                    let group = state.groups[groupID]?.group ?? Group(id: groupID, name: groupID.rawValue, createdAt: 0)
+                    return PermissionSource(role: summary, group: group, isOrganizationOwnership: ownership)
                 }
-                let group = state.groups[groupID]?.group ?? Group(id: groupID, name: groupID.rawValue, createdAt: 0)
-                return PermissionSource(role: role, group: group, isOrganizationOwnership: ownership)
+                for position in positions { held[position] += sources }
             }
         }
         // The permissions held in one scope, in the catalogue's order, each with its sources.
-        func grants(in scope: RoleScope, catalogue: [Permission.Entry], _ held: [String: [PermissionSource]]) -> [PermissionGrant] {
-            if let only {
-                return held[only].map { [PermissionGrant(permission: only, scope: scope, sources: $0)] } ?? []
-            }
-            return catalogue.compactMap { entry in held[entry.name].map { PermissionGrant(permission: entry.name, scope: scope, sources: $0) } }
-        }
-        var held: [String: [PermissionSource]] = [:]
-        for assigned in organizationRoles {
-            for permission in assigned.role.grantedPermissions where only == nil || permission == only {
-                held[permission, default: []] += sources(assigned)
+        func grants(in scope: RoleScope, _ permissions: PermissionSet) -> [PermissionGrant] {
+            permissions.intersection(wanted).positions.compactMap { position in
+                held[position].isEmpty
+                    ? nil : PermissionGrant(permission: PermissionSet.name(at: position), scope: scope, sources: held[position])
             }
         }
-        var result = grants(in: .organization, catalogue: Permission.organization, held)
+        let organizationRoles = state.assignedRoles(of: member, in: .organization, where: mayGrant)
+        gather(organizationRoles, granting: { $0.granted.intersection(.everyOrganizationPermission) })
+        var result = grants(in: .organization, .everyOrganizationPermission)
         guard let projectID else { return result }
-        held = [:]
-        let ownersHold = only.map { Permission.projectNames.contains($0) ? [$0] : [] } ?? Array(Permission.projectNames)
-        for assigned in organizationRoles where assigned.role.isOrganizationOwner {
-            for permission in ownersHold {
-                held[permission, default: []] += sources(assigned, ownership: true)
-            }
-        }
-        for assigned in state.assignedRoles(of: member, in: .project(projectID), where: mayGrant) {
-            for permission in assigned.role.grantedPermissions where only == nil || permission == only {
-                held[permission, default: []] += sources(assigned)
-            }
-        }
-        result += grants(in: .project(projectID), catalogue: Permission.project, held)
+        gather(organizationRoles.filter { $0.role.isOrganizationOwner }, granting: { _ in .everyProjectPermission }, ownership: true)
+        gather(
+            state.assignedRoles(of: member, in: .project(projectID), where: mayGrant),
+            granting: { $0.granted.intersection(.everyProjectPermission) })
+        result += grants(in: .project(projectID), .everyProjectPermission)
         return result
     }
 

@@ -224,25 +224,39 @@ struct PolicyState {
         return member.groups.contains { groups[$0]?.projects.contains(projectID) ?? false }
     }
 
-    /// The roles `member` holds in `scope` (those `included` accepts), by identifier, each with its sources: the user
-    /// itself first, then its groups by identifier.
-    func assignedRoles(of member: Member, in scope: RoleScope, where included: (PolicyRole) -> Bool = { _ in true }) -> [AssignedRole] {
-        var sources: [Identifier: (role: Role, principals: [Principal])] = [:]
+    /// A role `member` holds and its sources: the user itself first, then its groups by identifier.
+    typealias AssignedPolicyRole = (role: PolicyRole, sources: [Principal])
+
+    /// The roles `member` holds in `scope` (those `included` accepts), by identifier, each with its sources.
+    func assignedRoles(of member: Member, in scope: RoleScope, where included: (PolicyRole) -> Bool = { _ in true }) -> [AssignedPolicyRole] {
+        var assigned: [AssignedPolicyRole] = []
+        // Positions in `assigned` by role: roles are shared references, so nothing is hashed but a pointer.
+        var positions: [ObjectIdentifier: Int] = [:]
         func add(_ roleID: Identifier, _ principal: Principal) {
-            if let index = sources.index(forKey: roleID) {
-                sources.values[index].principals.append(principal)
-            } else if let entry = roles[roleID], entry.scope == scope, included(entry) {
-                sources[roleID] = (entry.role, [principal])
+            guard let role = roles[roleID], role.scope == scope else { return }
+            if let position = positions[ObjectIdentifier(role)] {
+                assigned[position].sources.append(principal)
+            } else if included(role) {
+                positions[ObjectIdentifier(role)] = assigned.count
+                assigned.append((role, [principal]))
             }
         }
+        // The user's own roles come first, so each role's sources start with the user; its groups are then sorted.
         for roleID in member.roles { add(roleID, .user(member.user.id)) }
         for groupID in member.groups {
             for roleID in groups[groupID]?.roles ?? [] { add(roleID, .group(groupID)) }
         }
-        return sources.values.sorted { $0.role.id.rawValue < $1.role.id.rawValue }.map { role, principals in
-            let ordered = principals.sorted { ($0.type == "user" ? 0 : 1, $0.id.rawValue) < ($1.type == "user" ? 0 : 1, $1.id.rawValue) }
-            return AssignedRole(role: role, sources: ordered)
+        for index in assigned.indices where assigned[index].sources.count > 1 {
+            assigned[index].sources.sort { first, second in
+                switch (first, second) {
+                case (.user, .group): true
+                case (.group, .user): false
+                default: first.id.rawValue < second.id.rawValue
+                }
+            }
         }
+        assigned.sort { $0.role.role.id.rawValue < $1.role.role.id.rawValue }
+        return assigned
     }
 
     /// The groups of each of `userIDs` that has any, by group identifier: what the store's `groups(ofUsers:)` answers
