@@ -104,6 +104,18 @@ let package = Package(
             path: "Benchmarks/BareRoute",
             swiftSettings: swiftSettings
         ),
+        // Not part of Roster: the in-process responder benchmark (Roster's routes without the network).
+        .executableTarget(
+            name: "responder-bench",
+            dependencies: [
+                "RosterHTTP", "RosterService", "RosterSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Benchmarks/ResponderBench",
+            swiftSettings: swiftSettings
+        ),
         // Not part of Roster: the in-process policy benchmark of `Benchmarks/large_org.py`.
         .executableTarget(
             name: "policy-bench",
