@@ -62,9 +62,15 @@ struct AccessMiddleware: RouterMiddleware {
 
     /// The key of an `Authorization: Bearer KEY` header; nil for any other header.
     static func bearerSecret(_ header: String) -> String? {
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { return nil }
-        return String(parts[1])
+        // The scheme is compared byte by byte, ignoring case, without splitting the header or lower-casing a copy.
+        let scheme = "bearer".utf8
+        let utf8 = header.utf8
+        guard utf8.count > scheme.count + 1, zip(utf8, scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        let afterScheme = utf8.index(utf8.startIndex, offsetBy: scheme.count)
+        guard utf8[afterScheme] == UInt8(ascii: " ") else { return nil }
+        // Extra spaces after the scheme are not part of the key.
+        guard let start = utf8[utf8.index(after: afterScheme)...].firstIndex(where: { $0 != UInt8(ascii: " ") }) else { return nil }
+        return String(header[start...])
     }
 
     /// Authenticates and authorizes the request, then runs the route; `keyHash` is the SHA-256 of the presented key.

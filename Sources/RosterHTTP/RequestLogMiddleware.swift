@@ -52,17 +52,26 @@ struct RequestLogMiddleware: RouterMiddleware {
     /// `req_` and 32 hexadecimal digits: a random half drawn once per process, then a counter, so that ids are unique
     /// without a draw from the system's random source on every request.
     static func newRequestID() -> String {
-        "req_" + requestIDPrefix + hex(requestCounter.wrappingAdd(1, ordering: .relaxed).newValue)
+        let counter = requestCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            for (index, byte) in "req_".utf8.enumerated() { buffer[index] = byte }
+            writeHex(requestIDPrefix, into: buffer, at: 4)
+            writeHex(counter, into: buffer, at: 20)
+            return 36
+        }
     }
 
-    private static let requestIDPrefix: String = {
+    private static let requestIDPrefix: UInt64 = {
         var generator = SystemRandomNumberGenerator()
-        return hex(generator.next())
+        return generator.next()
     }()
     private static let requestCounter = Atomic<UInt64>(0)
 
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    /// Writes `value` as 16 lower-case hexadecimal digits from `offset`.
+    private static func writeHex(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        let digits: StaticString = "0123456789abcdef"
+        for position in 0..<16 {
+            buffer[offset + position] = digits.utf8Start[Int((value >> UInt64(60 - 4 * position)) & 0xF)]
+        }
     }
 }
