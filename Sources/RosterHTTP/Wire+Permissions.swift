@@ -26,7 +26,7 @@ extension Wire {
             body.key("permission"); body.string(check.permission)
             body.key("project_id"); body.string(check.projectID?.rawValue)
             body.key("allowed"); body.bool(check.allowed)
-            body.key("sources"); body.array(check.sources) { $0.permissionSource($1) }
+            body.key("sources"); body.permissionSources(check.sources)
             body.key("closest_roles"); body.array(check.closestRoles) { $0.value(Wire.role($1)) }
             body.key("reason"); body.string(check.reason)
         }
@@ -42,20 +42,33 @@ extension JSONWriter {
             body.key("permission"); body.string(grant.permission)
             body.key("scope"); body.scope(grant.scope)
             body.key("project_id"); body.string(grant.scope.projectID?.rawValue)
-            body.key("sources"); body.array(grant.sources) { $0.permissionSource($1) }
+            body.key("sources"); body.permissionSources(grant.sources)
         }
+    }
+
+    /// An array of `PermissionSource`s. A role's object is written once and copied into the other sources of the same
+    /// role that follow it: a check's sources are often one role through many groups.
+    fileprivate mutating func permissionSources(_ sources: [PermissionSource]) {
+        var lastRole: (id: Identifier, written: Range<Int>)?
+        array(sources) { $0.permissionSource($1, lastRole: &lastRole) }
     }
 
     /// `PermissionSource`: one chain — the role, the group it comes through (null when assigned to the user itself),
     /// and where the role applies — with the same chain in words.
-    fileprivate mutating func permissionSource(_ source: PermissionSource) {
+    private mutating func permissionSource(_ source: PermissionSource, lastRole: inout (id: Identifier, written: Range<Int>)?) {
         object { body in
             body.key("role")
-            body.object { role in
-                role.key("id"); role.string(source.role.id.rawValue)
-                role.key("name"); role.string(source.role.name)
-                role.key("resource_type"); role.string(source.role.resourceType)
-                role.key("predefined_role"); role.bool(source.role.isPredefined)
+            if let lastRole, lastRole.id == source.role.id {
+                body.repeatWritten(lastRole.written)
+            } else {
+                let start = body.position
+                body.object { role in
+                    role.key("id"); role.string(source.role.id.rawValue)
+                    role.key("name"); role.string(source.role.name)
+                    role.key("resource_type"); role.string(source.role.resourceType)
+                    role.key("predefined_role"); role.bool(source.role.isPredefined)
+                }
+                lastRole = (source.role.id, start..<body.position)
             }
             body.key("principal_type"); body.string(source.group == nil ? "user" : "group")
             body.key("group")

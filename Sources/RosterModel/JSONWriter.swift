@@ -25,6 +25,18 @@ public struct JSONWriter: ~Copyable {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
+    /// How many bytes were written so far: where the next one goes.
+    public var position: Int { count }
+
+    /// Writes again the bytes already written at `range` (positions as `position` gives them), so that a part a
+    /// response repeats is worked out once.
+    public mutating func repeatWritten(_ range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "only what was written can be repeated")
+        if capacity - count < range.count { grow(toHold: range.count) }
+        (base + count).update(from: base + range.lowerBound, count: range.count)
+        count += range.count
+    }
+
     /// Opens an object, runs `body` to write its members, and closes it.
     @inlinable public mutating func object(_ body: (inout JSONWriter) -> Void) {
         write(UInt8(ascii: "{"))

@@ -276,6 +276,34 @@ import Testing
         }
     }
 
+    @Test("a role held directly and through several groups is explained once per principal, the user first, each naming the whole role")
+    func checkWithManySourcesOfOneRole() async throws {
+        try await Fixture.run { api in
+            let ada = try await api.holder("ada", role: .reader)
+            let role = try await api.createRole("Group Manager", permissions: ["api.groups.write"])
+            try await api.expectOK(api.post("/v1/organization/users/\(ada.userID)/roles", #"{"role_id": "\#(role)"}"#))
+            var teams: [String] = []
+            for name in ["Support", "Platform", "Billing"] {
+                let team = try await api.createGroup(name)
+                try await api.expectOK(api.post("/v1/organization/groups/\(team)/users", #"{"user_id": "\#(ada.userID)"}"#))
+                try await api.expectOK(api.post("/v1/organization/groups/\(team)/roles", #"{"role_id": "\#(role)"}"#))
+                teams.append(team)
+            }
+            let allowed = try await api.permissionCheck(ada.userID, "api.groups.write")
+            let sources = try #require(allowed["sources"] as? [[String: Any]])
+            #expect(sources.map { $0["principal_type"] as? String } == ["user", "group", "group", "group"])
+            #expect(sources.dropFirst().map { ($0["group"] as? [String: Any])?["id"] as? String } == teams.sorted())
+            for source in sources {
+                let described = try #require(source["role"] as? [String: Any])
+                #expect(described["id"] as? String == role)
+                #expect(described["name"] as? String == "Group Manager")
+                #expect(described["resource_type"] as? String == "api.organization")
+                #expect(described["predefined_role"] as? Bool == false)
+                #expect((source["description"] as? String)?.hasPrefix("role 'Group Manager'") == true)
+            }
+        }
+    }
+
     @Test("a denied check names the closest roles that would grant the permission, allowed ones their sources")
     func checks() async throws {
         try await Fixture.run { api in
