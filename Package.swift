@@ -100,7 +100,10 @@ let package = Package(
         // Not part of Roster: the bare route `Benchmarks/throughput.py` compares Roster's routes with.
         .executableTarget(
             name: "bare-route",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "RosterHTTP", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Benchmarks/BareRoute",
             swiftSettings: swiftSettings
         ),

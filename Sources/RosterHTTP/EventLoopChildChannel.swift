@@ -27,8 +27,9 @@ struct EventLoopChildChannel<Base: ServerChildChannel>: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 (`http1(configuration:)`) with each connection's task bound to its event loop (`EventLoopChildChannel`).
-    static func http1OnEventLoops(configuration: HTTP1Channel.Configuration = .init()) -> HTTPServerBuilder {
+    /// HTTP/1.1 (`http1(configuration:)`) with each connection's task bound to its event loop (`EventLoopChildChannel`):
+    /// how `roster serve` serves.
+    public static func http1OnEventLoops(configuration: HTTP1Channel.Configuration = .init()) -> HTTPServerBuilder {
         .init { responder in
             EventLoopChildChannel(base: HTTP1Channel(responder: responder, configuration: configuration))
         }
