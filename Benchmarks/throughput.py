@@ -323,8 +323,8 @@ def main() -> None:
     for name, goal, base in goals:
         ratio = median(name, 0) / base
         print(f"{name}: {ratio:.2f} (goal {goal}) {'met' if ratio >= goal else 'NOT met'}")
-    # The goals are against Hummingbird as it serves by default; roster serve runs its tasks on the event loops, which
-    # serves the bare route faster too. The same ratios against that:
+    # The goals are against Hummingbird as it serves by default; roster serve runs its tasks on the event loops. The
+    # same ratios against the bare route served that way show whether that threading alone moves them:
     loops_rate = median("bare route, event loops", 0)
     print(f"\nAgainst the bare route served as roster serve serves ({loops_rate:.0f} req/s, "
           f"{loops_rate / bare_rate:.2f} of the default):")

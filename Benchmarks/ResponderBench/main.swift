@@ -36,6 +36,11 @@ struct Target: Sendable {
     let body: String?
 }
 
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 let targets = [
     Target(
         name: "POST permission_checks", method: .post, path: "/v1/organization/permission_checks",
@@ -73,7 +78,9 @@ try await SQLiteDatastore.withOpened(.init(path: path)) { store in
                                     body: RequestBody(buffer: ByteBuffer(string: target.body ?? "")))
                                 let response = try await responder.respond(
                                     to: request, context: RosterRequestContext(source: .init(channel: channel, logger: logger)))
-                                guard response.status == .ok else { throw CancellationError() }
+                                guard response.status == .ok else {
+                                    throw BenchmarkError("\(target.name) answered \(response.status.code); check SECRET, USER_ID and GROUP_ID")
+                                }
                             }
                             let elapsed = ContinuousClock.now - began
                             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
