@@ -43,7 +43,7 @@ struct GatewayController {
     }
 
     @Sendable func authorize(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+        guard let header = request.headers.value(.authorization) else {
             throw APIError(
                 .unauthorized, "You didn't provide an API key. Send it in an Authorization header: 'Authorization: Bearer YOUR_KEY'.",
                 code: "missing_api_key")
@@ -52,7 +52,7 @@ struct GatewayController {
             throw APIError(.unauthorized, "The Authorization header must be 'Bearer YOUR_KEY'.", code: "invalid_api_key")
         }
         let call = Organization.ModelCall(
-            path: try Self.originalPath(request), model: request.headers[Self.model], tool: request.headers[Self.tool])
+            path: try Self.originalPath(request), model: request.headers.value(Self.model), tool: request.headers.value(Self.tool))
         let grant = try await organization.authorize(call, keyHash: Organization.keyHash(secret), routes: routes)
         var headers: HTTPFields = [
             Answer.projectID: grant.key.projectID.rawValue, Answer.keyID: grant.key.id.rawValue,
@@ -76,7 +76,7 @@ struct GatewayController {
         let raw: Substring
         if own.count > prefix.count + 1, own.hasPrefix(prefix + "/") {
             raw = own.dropFirst(prefix.count)
-        } else if let uri = request.headers[originalURI] ?? request.headers[forwardedURI], uri.hasPrefix("/") {
+        } else if let uri = request.headers.value(originalURI) ?? request.headers.value(forwardedURI), uri.hasPrefix("/") {
             raw = uri.prefix { $0 != "?" && $0 != "#" }
         } else {
             throw APIError.invalid(

@@ -62,7 +62,7 @@ public struct HTTPSettings: Sendable {
 
     /// The client's address: the first `X-Forwarded-For` entry when forwarded headers are trusted, else the peer's.
     func clientAddress(for request: HTTPRequest, peer: String?) -> String {
-        if trustForwardedHeaders, let forwarded = request.headerFields[Self.forwardedFor] {
+        if trustForwardedHeaders, let forwarded = request.headerFields.value(Self.forwardedFor) {
             let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             if !first.isEmpty, first.count <= 64 { return first }
         }

@@ -11,7 +11,7 @@ struct MethodResponder<Base: HTTPResponder>: HTTPResponder where Base.Context ==
     let base: Base
 
     /// The methods some route serves, or answers 405 for (`Application+build.swift`).
-    static var routedMethods: Set<HTTPRequest.Method> { [.get, .post, .put, .patch, .delete, .options] }
+    static var routedMethods: Set<HTTPRequest.Method> { methodsRouted }
 
     func respond(to request: Request, context: Context) async throws -> Response {
         if request.method == .head {
@@ -43,3 +43,6 @@ struct MethodResponder<Base: HTTPResponder>: HTTPResponder where Base.Context ==
         }
     }
 }
+
+/// `MethodResponder.routedMethods`, made once: a generic type cannot store it.
+private let methodsRouted: Set<HTTPRequest.Method> = [.get, .post, .put, .patch, .delete, .options]

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import RosterModel
 import RosterStore
@@ -16,6 +17,19 @@ struct ListRules {
 
 /// The body of every role assignment request.
 private struct AssignRoleBody: Decodable { let role_id: String }
+
+extension HTTPFields {
+    /// `self[name]`: the field's value, or the values of every field with that name joined as the subscript joins
+    /// them. Reads the common single field without the subscript's joining, which costs more than the lookup.
+    func value(_ name: HTTPField.Name) -> String? {
+        var value: String?
+        for field in self where field.name == name {
+            guard value == nil else { return self[name] }
+            value = field.value
+        }
+        return value
+    }
+}
 
 extension Request {
     /// Query parameters, percent-decoded (keys too, so `emails%5B%5D` is `emails[]`), in request order. A `+`

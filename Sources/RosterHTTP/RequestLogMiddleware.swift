@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import Synchronization
@@ -26,7 +27,8 @@ struct RequestLogMiddleware: RouterMiddleware {
             }
             response = apiError.response(forPath: request.uri.path)
         }
-        response.headers[.init("x-request-id")!] = requestID
+        // Appended: nothing inside sets it, and appending skips the search for one that setting makes.
+        response.headers.append(HTTPField(name: Self.requestIDField, value: requestID))
         let elapsed = ContinuousClock.now - started
         if logsRequests {
             let milliseconds = Self.milliseconds(elapsed)
@@ -42,6 +44,8 @@ struct RequestLogMiddleware: RouterMiddleware {
             route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: response.status.code, duration: elapsed)
         return response
     }
+
+    static let requestIDField = HTTPField.Name("x-request-id")!
 
     /// `duration` in milliseconds with one decimal, as "12.3" (by hand: `String(format:)` is slow).
     static func milliseconds(_ duration: Duration) -> String {

@@ -17,7 +17,7 @@ struct RevisionMiddleware: RouterMiddleware {
     static let minimumRevision = HTTPField.Name("roster-min-revision")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let value = request.headers[Self.minimumRevision] {
+        if let value = request.headers.value(Self.minimumRevision) {
             guard let wanted = Int(value), wanted >= 0 else {
                 return APIError(
                     .badRequest, "The roster-min-revision header must be a revision number from a roster-revision header; got '\(value.prefix(40))'.",
@@ -44,7 +44,8 @@ struct RevisionMiddleware: RouterMiddleware {
         }
         // Errors become responses in `RequestLogMiddleware`, without a revision: a refused write made none.
         var response = try await next(request, context)
-        response.headers[Self.revision] = String(organization.policy.revision)
+        // Appended: no route sets it, and appending skips the search for one that setting makes.
+        response.headers.append(HTTPField(name: Self.revision, value: String(organization.policy.revision)))
         return response
     }
 }
