@@ -9,8 +9,12 @@ enum JSONValueDecoder {
     }
 
     /// `value` as `type`: a primitive read directly, anything else through its own `init(from:)`.
-    fileprivate static func value<T: Decodable>(_ type: T.Type, from value: JSON, at codingPath: [any CodingKey]) throws -> T {
+    /// `codingPath` is only worked out for an error or a nested value.
+    fileprivate static func value<T: Decodable>(
+        _ type: T.Type, from value: JSON, at codingPath: @autoclosure () -> [any CodingKey]
+    ) throws -> T {
         func mismatch() -> DecodingError {
+            let codingPath = codingPath()
             if case .null = value {
                 return .valueNotFound(type, .init(codingPath: codingPath, debugDescription: "Expected \(type) but found null."))
             }
@@ -28,7 +32,7 @@ enum JSONValueDecoder {
             case .int(let number): return number as! T
             case .double(let number):
                 guard let whole = Int(exactly: number) else {
-                    throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(number) is not a whole number."))
+                    throw DecodingError.dataCorrupted(.init(codingPath: codingPath(), debugDescription: "\(number) is not a whole number."))
                 }
                 return whole as! T
             default: throw mismatch()
@@ -41,7 +45,7 @@ enum JSONValueDecoder {
             }
         default:
             if case .null = value, !(type is any ExpressibleByNilLiteral.Type) { throw mismatch() }
-            return try T(from: ValueDecoder(value: value, codingPath: codingPath))
+            return try T(from: ValueDecoder(value: value, codingPath: codingPath()))
         }
     }
 }
@@ -58,9 +62,7 @@ private struct ValueDecoder: Decoder {
             }
             throw DecodingError.typeMismatch([String: Any].self, .init(codingPath: codingPath, debugDescription: "Expected an object."))
         }
-        var byName: [String: JSON] = [:]
-        for (name, member) in members { byName[name] = member }
-        return KeyedDecodingContainer(KeyedContainer<Key>(members: byName, codingPath: codingPath))
+        return KeyedDecodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -76,15 +78,32 @@ private struct ValueDecoder: Decoder {
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let members: [String: JSON]
+    /// The object's members in body order. A small object is searched from its end (the last of a repeated member
+    /// counts); a large one is indexed by name once.
+    let members: [(String, JSON)]
+    let byName: [String: JSON]?
     let codingPath: [any CodingKey]
 
-    var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
+    init(members: [(String, JSON)], codingPath: [any CodingKey]) {
+        self.members = members
+        self.codingPath = codingPath
+        byName = members.count > 16 ? Dictionary(members, uniquingKeysWith: { _, last in last }) : nil
+    }
 
-    func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
+    var allKeys: [Key] {
+        var seen = Set<String>()
+        return members.compactMap { name, _ in seen.insert(name).inserted ? Key(stringValue: name) : nil }
+    }
+
+    func contains(_ key: Key) -> Bool { find(key.stringValue) != nil }
+
+    private func find(_ name: String) -> JSON? {
+        if let byName { return byName[name] }
+        return members.last { $0.0 == name }?.1
+    }
 
     private func member(_ key: Key) throws -> JSON {
-        guard let member = members[key.stringValue] else {
+        guard let member = find(key.stringValue) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "No value for '\(key.stringValue)'."))
         }
         return member
@@ -134,7 +153,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try ValueDecoder(value: try member(key), codingPath: codingPath + [key]).unkeyedContainer()
     }
 
-    func superDecoder() throws -> any Decoder { ValueDecoder(value: .object(members.map { ($0.key, $0.value) }), codingPath: codingPath) }
+    func superDecoder() throws -> any Decoder { ValueDecoder(value: .object(members), codingPath: codingPath) }
 
     func superDecoder(forKey key: Key) throws -> any Decoder { ValueDecoder(value: try member(key), codingPath: codingPath + [key]) }
 }

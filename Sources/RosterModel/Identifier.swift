@@ -26,7 +26,8 @@ public struct Identifier: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// Accepts `rawValue` only when it has the prefix of `kind` followed by a well-formed ULID.
     public init?(_ rawValue: String, kind: IdentifierKind) {
-        guard rawValue.hasPrefix(kind.prefix), ULID.isWellFormed(rawValue.dropFirst(kind.prefix.count)) else { return nil }
+        let prefix = kind.prefix.utf8
+        guard rawValue.utf8.starts(with: prefix), ULID.isWellFormed(rawValue.utf8.dropFirst(prefix.count)) else { return nil }
         self.rawValue = rawValue
     }
 
@@ -50,8 +51,18 @@ enum ULID {
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
     static let generator = Generator()
 
-    static func isWellFormed(_ text: Substring) -> Bool {
-        text.utf8.count == 26 && text.utf8.allSatisfy { alphabet.contains($0) } && (text.utf8.first ?? 0) <= UInt8(ascii: "7")
+    static func isWellFormed(_ text: Substring.UTF8View) -> Bool {
+        text.count == 26 && text.allSatisfy(isDigit) && (text.first ?? 0) <= UInt8(ascii: "7")
+    }
+
+    /// Whether `byte` is in `alphabet`: 0-9 and the capital letters but I, L, O and U.
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "H"), UInt8(ascii: "J"), UInt8(ascii: "K"),
+            UInt8(ascii: "M"), UInt8(ascii: "N"), UInt8(ascii: "P")...UInt8(ascii: "T"), UInt8(ascii: "V")...UInt8(ascii: "Z"):
+            true
+        default: false
+        }
     }
 
     /// Monotonic within a process: a ULID made in the same millisecond as the previous one increments its random part.

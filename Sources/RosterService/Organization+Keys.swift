@@ -276,6 +276,8 @@ extension Organization {
     /// The SHA-256 of a key's secret: what the store keeps, what keys are looked up by, and how a presented key is
     /// remembered without keeping it.
     public static func keyHash(_ secret: String) -> [UInt8] {
-        Array(SHA256.hash(data: Array(secret.utf8)))
+        var secret = secret
+        let digest = secret.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        return digest.withUnsafeBytes { Array($0) }
     }
 }

@@ -29,6 +29,22 @@ import Testing
         #expect(Identifier("user_01ARZ3NDEKTSV4RRFFQ69G5FAU", kind: .user) == nil)  // U is not in the alphabet
         #expect(Identifier("user_01ARZ3NDEKTSV4RRFFQ69G5FAV", kind: .user) != nil)
         #expect(Identifier("user_", kind: .user) == nil)
+        #expect(Identifier("user_81ARZ3NDEKTSV4RRFFQ69G5FAV", kind: .user) == nil)  // past the 48-bit time
+        #expect(Identifier("xuser_01ARZ3NDEKTSV4RRFFQ69G5FAV", kind: .user) == nil)
+    }
+
+    @Test("every byte in every position of the ULID is accepted exactly when it is in Crockford's alphabet")
+    func everyByte() {
+        let alphabet = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+        let good = Array("01ARZ3NDEKTSV4RRFFQ69G5FAV".utf8)
+        for position in [1, 13, 25] {
+            for byte in UInt8.min...UInt8.max {
+                var ulid = good
+                ulid[position] = byte
+                let raw = "group_" + String(decoding: ulid, as: UTF8.self)
+                #expect((Identifier(raw, kind: .group) != nil) == alphabet.contains(byte), "byte \(byte) at \(position)")
+            }
+        }
     }
 
     @Test("the ULID time part encodes the creation millisecond")
