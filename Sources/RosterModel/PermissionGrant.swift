@@ -1,15 +1,16 @@
 /// One way a user holds a permission: a role, assigned to the user directly or to one of its groups, applying in a
-/// scope.
+/// scope. Its role and group are shared references, made once per policy entry: a check may list many sources, and
+/// copying one copies two pointers.
 public struct PermissionSource: Hashable, Sendable {
     /// The role that grants the permission, as an explanation names it.
     public var role: Summary
     /// The group the user holds the role through; nil when the role is assigned to the user itself.
-    public var group: Group?
+    public var group: GroupSummary?
     /// True for a project permission held because `role` is the organization's `owner`, which holds every project
     /// permission in every project.
     public var isOrganizationOwnership: Bool
 
-    public init(role: Summary, group: Group?, isOrganizationOwnership: Bool = false) {
+    public init(role: Summary, group: GroupSummary?, isOrganizationOwnership: Bool = false) {
         self.role = role
         self.group = group
         self.isOrganizationOwnership = isOrganizationOwnership
@@ -18,14 +19,14 @@ public struct PermissionSource: Hashable, Sendable {
     /// Where the role applies: the organization, or its project.
     public var scope: RoleScope { role.projectID.map(RoleScope.project) ?? .organization }
 
-    /// What an explanation shows of a role: less to copy than the whole `Role`, for the many sources a check may list.
-    public struct Summary: Hashable, Sendable {
-        public var id: Identifier
-        public var name: String
-        public var resourceType: String
-        public var isPredefined: Bool
+    /// What an explanation shows of a role.
+    public final class Summary: Hashable, Sendable {
+        public let id: Identifier
+        public let name: String
+        public let resourceType: String
+        public let isPredefined: Bool
         /// The project a project role belongs to; nil for organization roles.
-        public var projectID: Identifier?
+        public let projectID: Identifier?
 
         public init(_ role: Role) {
             id = role.id
@@ -34,6 +35,28 @@ public struct PermissionSource: Hashable, Sendable {
             isPredefined = role.isPredefined
             projectID = role.projectID
         }
+
+        public static func == (lhs: Summary, rhs: Summary) -> Bool {
+            (lhs.id, lhs.name, lhs.resourceType, lhs.isPredefined, lhs.projectID)
+                == (rhs.id, rhs.name, rhs.resourceType, rhs.isPredefined, rhs.projectID)
+        }
+
+        public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+    }
+
+    /// What an explanation shows of a group.
+    public final class GroupSummary: Hashable, Sendable {
+        public let id: Identifier
+        public let name: String
+
+        public init(_ group: Group) {
+            id = group.id
+            name = group.name
+        }
+
+        public static func == (lhs: GroupSummary, rhs: GroupSummary) -> Bool { lhs.id == rhs.id && lhs.name == rhs.name }
+
+        public func hash(into hasher: inout Hasher) { hasher.combine(id) }
     }
 }
 

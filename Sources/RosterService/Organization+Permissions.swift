@@ -155,13 +155,13 @@ extension Organization {
             for (role, principals) in assigned {
                 let positions = granting(role).intersection(wanted).positions
                 guard !positions.isEmpty else { continue }
-                let summary = PermissionSource.Summary(role.role)
                 let sources = principals.map { principal in
                     guard case .group(let groupID) = principal else {
-                        return PermissionSource(role: summary, group: nil, isOrganizationOwnership: ownership)
+                        return PermissionSource(role: role.summary, group: nil, isOrganizationOwnership: ownership)
                     }
-                    let group = state.groups[groupID]?.group ?? Group(id: groupID, name: groupID.rawValue, createdAt: 0)
-                    return PermissionSource(role: summary, group: group, isOrganizationOwnership: ownership)
+                    let group = state.groups[groupID]?.summary
+                        ?? PermissionSource.GroupSummary(Group(id: groupID, name: groupID.rawValue, createdAt: 0))
+                    return PermissionSource(role: role.summary, group: group, isOrganizationOwnership: ownership)
                 }
                 for position in positions { held[position] += sources }
             }

@@ -131,11 +131,18 @@ struct PolicyState {
     }
 
     struct Team {
-        var group: Group
+        let group: Group
+        /// The group as explanations show it, made once.
+        let summary: PermissionSource.GroupSummary
         /// The roles assigned to the group, any scope.
         var roles: [Identifier] = []
         /// The projects the group has access to.
         var projects: [Identifier] = []
+
+        init(group: Group) {
+            self.group = group
+            summary = PermissionSource.GroupSummary(group)
+        }
     }
 
     /// A project and what its keys may call.
@@ -322,6 +329,8 @@ final class PolicyRole: Sendable {
     let isOrganizationOwner: Bool
     /// The name lower-cased: how the closest roles are ordered.
     let sortName: String
+    /// The role as explanations show it, made once.
+    let summary: PermissionSource.Summary
 
     init(_ role: Role) {
         self.role = role
@@ -329,6 +338,7 @@ final class PolicyRole: Sendable {
         granted = PermissionSet(role.grantedPermissions)
         isOrganizationOwner = role.isOrganizationOwner
         sortName = role.name.lowercased()
+        summary = PermissionSource.Summary(role)
     }
 
     /// What the role grants in `scope`: its permissions in its own scope, and for the organization's `owner` every
