@@ -7,7 +7,8 @@ Seeds an organization with USERS users, all members of one group (an organizatio
 - a SCIM user list with a filter of 20 conditions (the cap) on an attribute no index serves, so it is evaluated
   over every user;
 - a SCIM group PATCH of 100 operations (the cap) on the large group;
-- a SCIM group PATCH adding 1,000 members (the values cap) to it, and one removing them.
+- a SCIM group PATCH adding 1,000 members (the values cap) to it, and one removing them;
+- a group created with a body just under 1 MiB (the body cap) of 80,000 members Roster ignores.
 
 For each it prints the server's CPU time per request (user + system, read from /proc before and after), the
 number the issue bounds at about 100 ms.
@@ -117,6 +118,12 @@ def main() -> None:
                 call(origin, key, "PATCH", f"/scim/v2/Groups/{group}?excludedAttributes=members", remove)
             median, worst = measure(server.pid, args.repeat, add_then_remove)
             rows.append(("SCIM PATCH, 1,000 member values added (then removed)", (median / 2, worst / 2)))
+            wide = {f"unknown{i}": 0 for i in range(80_000)}
+            created = iter(range(1_000_000))
+
+            def create_wide_group():
+                call(origin, key, "POST", "/v1/organization/groups", {**wide, "name": f"Wide {next(created)}"})
+            rows.append(("POST a group, 80,000 members in its body (~1 MB)", measure(server.pid, args.repeat, create_wide_group)))
         finally:
             server.terminate()
             server.wait(timeout=30)

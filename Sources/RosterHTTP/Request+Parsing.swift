@@ -121,10 +121,9 @@ extension Request {
     func decodeIfPresent<Body: Decodable>(_ type: Body.Type, context: some RequestContext) async throws -> Body? {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { return nil }
-        let data = Data(buffer: buffer)
         let parsed: JSON
         do {
-            parsed = try JSON.parse(data)
+            parsed = try JSON.parse(Array(buffer.readableBytesView))
         } catch {
             throw APIError.invalid(
                 "We could not parse the JSON body of your request. Send valid JSON with 'Content-Type: application/json'.",

@@ -70,5 +70,18 @@ import Testing
     @Test("a repeated key keeps its last value")
     func repeatedKey() throws {
         #expect(try JSON.parse(Data(#"{"a": 1, "a": 2}"#.utf8)) == .object([("a", .int(2))]))
+        // The member stays where it was last given, among the others in their order.
+        #expect(try JSON.parse(Data(#"{"a": 1, "b": 2, "a": 3, "c": 4}"#.utf8)) == .object([("b", .int(2)), ("a", .int(3)), ("c", .int(4))]))
+    }
+
+    @Test("a wide object keeps every member once, its last value at its last place")
+    func wideObject() throws {
+        let names = (0..<5_000).map { "k\($0)" }
+        let text = "{" + (names + ["k7", "k4999", "k7"]).enumerated().map { #""\#($1)": \#($0)"# }.joined(separator: ",") + "}"
+        guard case .object(let members) = try JSON.parse(Array(text.utf8)) else { Issue.record("not an object"); return }
+        #expect(members.count == 5_000)
+        #expect(members.map(\.0) == names.filter { $0 != "k7" && $0 != "k4999" } + ["k4999", "k7"])
+        #expect(members.last?.1 == .int(5_002))
+        #expect(members.dropLast().last?.1 == .int(5_001))
     }
 }
