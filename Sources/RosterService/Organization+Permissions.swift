@@ -152,17 +152,10 @@ extension Organization {
         // The sources of each permission, by its position in the catalogue, in the order roles are gathered.
         var held = [[PermissionSource]](repeating: [], count: PermissionSet.catalogueCount)
         func gather(_ assigned: [PolicyState.AssignedPolicyRole], granting: (PolicyRole) -> PermissionSet, ownership: Bool = false) {
-            for (role, principals) in assigned {
+            for (role, groups) in assigned {
                 let positions = granting(role).intersection(wanted).positions
                 guard !positions.isEmpty else { continue }
-                let sources = principals.map { principal in
-                    guard case .group(let groupID) = principal else {
-                        return PermissionSource(role: role.summary, group: nil, isOrganizationOwnership: ownership)
-                    }
-                    let group = state.groups[groupID]?.summary
-                        ?? PermissionSource.GroupSummary(Group(id: groupID, name: groupID.rawValue, createdAt: 0))
-                    return PermissionSource(role: role.summary, group: group, isOrganizationOwnership: ownership)
-                }
+                let sources = groups.map { PermissionSource(role: role.summary, group: $0, isOrganizationOwnership: ownership) }
                 for position in positions { held[position] += sources }
             }
         }

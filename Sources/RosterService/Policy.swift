@@ -231,34 +231,36 @@ struct PolicyState {
         return member.groups.contains { groups[$0]?.projects.contains(projectID) ?? false }
     }
 
-    /// A role `member` holds and its sources: the user itself first, then its groups by identifier.
-    typealias AssignedPolicyRole = (role: PolicyRole, sources: [Principal])
+    /// A role `member` holds and the groups it comes through, nil where the role is assigned to the user itself: the
+    /// user first, then its groups by identifier.
+    typealias AssignedPolicyRole = (role: PolicyRole, through: [PermissionSource.GroupSummary?])
 
     /// The roles `member` holds in `scope` (those `included` accepts), by identifier, each with its sources.
     func assignedRoles(of member: Member, in scope: RoleScope, where included: (PolicyRole) -> Bool = { _ in true }) -> [AssignedPolicyRole] {
         var assigned: [AssignedPolicyRole] = []
         // Positions in `assigned` by role: roles are shared references, so nothing is hashed but a pointer.
         var positions: [ObjectIdentifier: Int] = [:]
-        func add(_ roleID: Identifier, _ principal: Principal) {
+        func add(_ roleID: Identifier, _ group: PermissionSource.GroupSummary?) {
             guard let role = roles[roleID], role.scope == scope else { return }
             if let position = positions[ObjectIdentifier(role)] {
-                assigned[position].sources.append(principal)
+                assigned[position].through.append(group)
             } else if included(role) {
                 positions[ObjectIdentifier(role)] = assigned.count
-                assigned.append((role, [principal]))
+                assigned.append((role, [group]))
             }
         }
         // The user's own roles come first, so each role's sources start with the user; its groups are then sorted.
-        for roleID in member.roles { add(roleID, .user(member.user.id)) }
+        for roleID in member.roles { add(roleID, nil) }
         for groupID in member.groups {
-            for roleID in groups[groupID]?.roles ?? [] { add(roleID, .group(groupID)) }
+            guard let team = groups[groupID] else { continue }
+            for roleID in team.roles { add(roleID, team.summary) }
         }
-        for index in assigned.indices where assigned[index].sources.count > 1 {
-            assigned[index].sources.sort { first, second in
+        for index in assigned.indices where assigned[index].through.count > 1 {
+            assigned[index].through.sort { first, second in
                 switch (first, second) {
-                case (.user, .group): true
-                case (.group, .user): false
-                default: first.id.rawValue < second.id.rawValue
+                case (nil, _?): true
+                case let (first?, second?): first.id.rawValue < second.id.rawValue
+                default: false
                 }
             }
         }
