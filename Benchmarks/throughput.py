@@ -2,9 +2,8 @@
 """Throughput of Roster's hot routes against a bare Hummingbird route, in one run.
 
 Starts the bare route (`bare-route`, a Hummingbird route answering a group's JSON with nothing behind it, and a POST
-route reading its body and answering 4.3 KB, an allowed check's size), served as Hummingbird serves by default and,
-for a second set of ratios, as `roster serve` serves (`--event-loops`), and
-`roster serve` on a database file seeded with USERS users in GROUPS groups, then loads each target with wrk (Debian's
+route reading its body and answering 4.3 KB, an allowed check's size), served as Hummingbird serves by default, as
+`roster serve` serves by default, and `roster serve` on a database file seeded with USERS users in GROUPS groups, then loads each target with wrk (Debian's
 package; installed when missing) for DURATION seconds, ROUNDS times, alternating the targets so that the machine's
 noise falls on all of them alike. It also times a plain-SQLite commit loop on the same disk (WAL,
 synchronous=FULL, one row per transaction), the ceiling for a write that must survive `kill -9`. It prints each
@@ -210,12 +209,7 @@ def main() -> None:
     bare_port = free_port()
     bare_log = os.path.join(folder, "bare.log")
     bare = subprocess.Popen([os.path.join(args.bin, "bare-route"), str(bare_port)], stdout=open(bare_log, "wb"), stderr=subprocess.STDOUT)
-    # The same route served as `roster serve` serves (tasks on the event loops), for the second set of ratios.
-    loops_port = free_port()
-    loops_log = os.path.join(folder, "bare-event-loops.log")
-    loops = subprocess.Popen([os.path.join(args.bin, "bare-route"), str(loops_port), "--event-loops"],
-                             stdout=open(loops_log, "wb"), stderr=subprocess.STDOUT)
-    processes = [bare, loops]
+    processes = [bare]
     post_script = os.path.join(folder, "post.lua")
     with open(post_script, "w") as f:
         f.write(POST_SCRIPT)
@@ -253,13 +247,11 @@ def main() -> None:
     delays: list[float] = []
     try:
         wait_ready(f"http://127.0.0.1:{bare_port}/v1/organization/groups/x", bare, bare_log)
-        wait_ready(f"http://127.0.0.1:{loops_port}/v1/organization/groups/x", loops, loops_log)
         roster, origin = start_roster(args.bin, os.path.join(folder, "roster.sqlite"), folder, "roster", seed_path)
         processes.append(roster)
         targets = [("bare route", [f"http://127.0.0.1:{bare_port}/v1/organization/groups/x"], [], None),
                    ("bare POST, 4.3 KB answer", [f"http://127.0.0.1:{bare_port}/v1/organization/permission_checks"], [json_type],
-                    check_script("bare", "user_x")),
-                   ("bare route, event loops", [f"http://127.0.0.1:{loops_port}/v1/organization/groups/x"], [], None)]
+                    check_script("bare", "user_x"))]
         targets += roster_targets("", [origin])
         if args.postgres:
             name = f"roster_bench_{os.getpid()}"
@@ -323,14 +315,6 @@ def main() -> None:
     for name, goal, base in goals:
         ratio = median(name, 0) / base
         print(f"{name}: {ratio:.2f} (goal {goal}) {'met' if ratio >= goal else 'NOT met'}")
-    # The goals are against Hummingbird as it serves by default; roster serve runs its tasks on the event loops. The
-    # same ratios against the bare route served that way show whether that threading alone moves them:
-    loops_rate = median("bare route, event loops", 0)
-    print(f"\nAgainst the bare route served as roster serve serves ({loops_rate:.0f} req/s, "
-          f"{loops_rate / bare_rate:.2f} of the default):")
-    for name, goal, base in goals:
-        if base == bare_rate:
-            print(f"{name}: {median(name, 0) / loops_rate:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 // The yardstick of `Benchmarks/throughput.py`: a bare Hummingbird route answering the JSON of one group, with nothing
 // behind it (no key, no store), so that Roster's routes are measured as a fraction of what the HTTP layer alone serves.
-// By default it is served as Hummingbird serves (its default threading); with `--event-loops`, as `roster serve`
-// serves: Swift's tasks on NIO's event loops, each connection's task on its connection's loop.
+// By default it is served as Hummingbird (and `roster serve`) serves by default; with `--event-loops`, as
+// `roster serve --task-executor event-loops` serves: Swift's tasks on NIO's event loops, each connection's task on its
+// connection's loop, the yardstick for that setting.
 //
 //     bare-route PORT [--event-loops]
 import Hummingbird

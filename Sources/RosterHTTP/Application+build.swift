@@ -6,13 +6,15 @@ import RosterService
 
 /// Builds the application `roster serve` runs: Roster's router, served as `configuration` says, together with the
 /// background services the organization needs (`KeyUseFlusher`, `PolicyFollower`), which start and stop with the server.
+/// With `onEventLoops`, each connection's handlers run on the connection's event loop (`http1OnEventLoops`); otherwise
+/// on Swift's global executor.
 public func buildApplication(
     organization: Organization, settings: HTTPSettings, metrics: RosterMetrics, configuration: ApplicationConfiguration,
-    logger: Logger
+    onEventLoops: Bool = false, logger: Logger
 ) -> some ApplicationProtocol {
     Application(
         responder: buildResponder(organization: organization, settings: settings, metrics: metrics),
-        server: .http1OnEventLoops(), configuration: configuration,
+        server: onEventLoops ? .http1OnEventLoops() : .http1(), configuration: configuration,
         services: [
             KeyUseFlusher(organization: organization, metrics: metrics, logger: logger),
             PolicyFollower(organization: organization, interval: settings.policyInterval, metrics: metrics, logger: logger),

@@ -52,6 +52,15 @@ struct Serve: AsyncParsableCommand {
     var policyInterval: Int?
 
     @Option(
+        name: .customLong("task-executor"),
+        help: """
+            Where request handlers run: 'pool', Swift's own thread pool, with NIO's event loops doing only the network; \
+            or 'event-loops', each connection's handlers on its own event loop. Which serves more depends on the machine \
+            (README, Threads) (env ROSTER_TASK_EXECUTOR; default pool).
+            """)
+    var taskExecutor: TaskExecutorChoice?
+
+    @Option(
         name: .customLong("shutdown-timeout"),
         help: """
             How many seconds a graceful shutdown (SIGINT, SIGTERM) may take before the process ends anyway, with status \
@@ -78,6 +87,7 @@ struct Serve: AsyncParsableCommand {
         var adminKey: String?
         var ownerEmail: String
         var shutdownTimeout: Duration
+        var taskExecutor: TaskExecutorChoice
         var http: HTTPSettings
     }
 
@@ -113,6 +123,13 @@ struct Serve: AsyncParsableCommand {
         }
         let interval = try policyInterval ?? Environment.number("ROSTER_POLICY_INTERVAL_MS", in: Self.policyIntervals) ?? 250
         let shutdownTimeout = try shutdownTimeout ?? Environment.number("ROSTER_SHUTDOWN_TIMEOUT", in: Self.shutdownTimeouts) ?? 30
+        let executorName = Environment.value("ROSTER_TASK_EXECUTOR")
+        let executor = try taskExecutor ?? executorName.map { name in
+            guard let choice = TaskExecutorChoice(rawValue: name) else {
+                throw CLIError("ROSTER_TASK_EXECUTOR must be 'pool' or 'event-loops'; got '\(name)'.")
+            }
+            return choice
+        } ?? .pool
         let ownerEmail = ownerEmail ?? Environment.value("ROSTER_OWNER_EMAIL") ?? "owner@localhost"
         guard Validation.isEmail(ownerEmail) else {
             throw CLIError("The owner email (ROSTER_OWNER_EMAIL or --owner-email) '\(ownerEmail)' is not an email address.")
@@ -134,7 +151,7 @@ struct Serve: AsyncParsableCommand {
         }
         return Settings(
             host: host, port: port, database: storage.path, adminKey: adminKey, ownerEmail: ownerEmail,
-            shutdownTimeout: .seconds(shutdownTimeout),
+            shutdownTimeout: .seconds(shutdownTimeout), taskExecutor: executor,
             http: HTTPSettings(
                 publicURL: publicURL, listenAddress: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)",
                 trustForwardedHeaders: trusted, policyInterval: .milliseconds(interval), gatewayRoutes: routes))
@@ -147,13 +164,14 @@ struct Serve: AsyncParsableCommand {
     private static let shutdownTimeouts = 1...3600
 
     func run() async throws {
-        // Swift's tasks run on NIO's event loops, so that a request answered from the policy is read, decided and
-        // answered on one thread, without the two thread switches between the loop and Swift's cooperative pool
-        // that otherwise cost about a fifth of its CPU. Whatever blocks a thread runs elsewhere: SQLite statements on
-        // their connections' own threads (`ConnectionThread`).
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         try logs.start()
         let settings = try settings()
+        if settings.taskExecutor == .eventLoops {
+            // Swift's tasks run on NIO's event loops, and each connection's on its own loop (`buildApplication`), so
+            // that a request answered from the policy is read, decided and answered on one thread. Whatever blocks a
+            // thread runs elsewhere: SQLite statements on their connections' own threads (`ConnectionThread`).
+            NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
         let logger = Logger(label: "roster")
         // Lives until the process ends: its signal handlers hold it.
         _ = ShutdownWatchdog(limit: settings.shutdownTimeout, logger: logger)
@@ -186,7 +204,7 @@ struct Serve: AsyncParsableCommand {
                 let app = buildApplication(
                     organization: organization, settings: settings.http, metrics: metrics,
                     configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Roster"),
-                    logger: logger)
+                    onEventLoops: settings.taskExecutor == .eventLoops, logger: logger)
                 logger.info(
                     "Roster \(RosterVersion.current) serving http://\(settings.http.listenAddress) from the database \(Backend.displayName(settings.database))")
                 try await app.runService()
@@ -211,4 +229,10 @@ struct Serve: AsyncParsableCommand {
             throw CLIError("Cannot listen on \(host):\(port): \(error). Check --host (an address of this machine) and --port.")
         }
     }
+}
+
+/// Where `roster serve` runs request handlers (`--task-executor`).
+enum TaskExecutorChoice: String, ExpressibleByArgument {
+    case pool
+    case eventLoops = "event-loops"
 }
