@@ -41,13 +41,13 @@ extension SQLTransaction {
         var records = PolicyRecords()
         // Identifiers read again and again (a group in 100 memberships, a user in 10) share one string.
         var known: [String: Identifier] = [:]
-        func identifier(_ row: Row, _ column: String) throws -> Identifier {
-            let raw = try row.string(column)
+        func intern(_ raw: String) -> Identifier {
             if let id = known[raw] { return id }
             let id = Identifier(trusted: raw)
             known[raw] = id
             return id
         }
+        func identifier(_ row: Row, _ column: String) throws -> Identifier { intern(try row.string(column)) }
         try await forEach(selection?.groups, "SELECT \(Self.groupColumns) FROM groups g", where: "g.id") {
             let group = try Self.group(from: $0)
             known[group.id.rawValue] = group.id
@@ -68,8 +68,16 @@ extension SQLTransaction {
         try await forEach(selection?.users, "SELECT user_id, role_id FROM user_roles", where: "user_id") {
             records.userRoles.append((try identifier($0, "user_id"), try identifier($0, "role_id")))
         }
-        try await forEach(selection?.users, "SELECT user_id, group_id FROM group_members", where: "user_id") {
-            records.memberships.append((try identifier($0, "user_id"), try identifier($0, "group_id")))
+        // By user (the covering index's order): a user's id is looked up once for all its memberships, and each
+        // user's groups come in identifier order.
+        var previousUser: Identifier?
+        try await forEach(
+            selection?.users, "SELECT user_id, group_id FROM group_members", where: "user_id", orderedBy: "user_id, group_id"
+        ) {
+            let raw = try $0.string("user_id")
+            let user = previousUser.flatMap { $0.rawValue == raw ? $0 : nil } ?? intern(raw)
+            previousUser = user
+            records.memberships.append((user, try identifier($0, "group_id")))
         }
         try await forEach(selection?.keys, "SELECT \(Self.keyColumns), secret_hash FROM admin_keys", where: "id") {
             records.keys.append((try Self.adminKey(from: $0), try $0.bytes("secret_hash")))
@@ -108,24 +116,27 @@ extension SQLTransaction {
     }
 
     /// Runs `sql` over every row when `ids` is nil, else over the rows whose `column` is one of `ids` (in chunks that
-    /// keep each statement's parameters few), calling `body` with each row as it is read.
+    /// keep each statement's parameters few), calling `body` with each row as it is read; with `order`, in that order
+    /// within each chunk.
     private func forEach(
-        _ ids: [Identifier]?, _ sql: String, where column: String, _ body: (Row) throws -> Void
+        _ ids: [Identifier]?, _ sql: String, where column: String, orderedBy order: String? = nil, _ body: (Row) throws -> Void
     ) async throws {
-        try await forEach(ids?.map(\.rawValue), sql, where: column, body)
+        try await forEach(ids?.map(\.rawValue), sql, where: column, orderedBy: order, body)
     }
 
     private func forEach(
-        _ ids: [String]?, _ sql: String, where column: String, _ body: (Row) throws -> Void
+        _ ids: [String]?, _ sql: String, where column: String, orderedBy order: String? = nil, _ body: (Row) throws -> Void
     ) async throws {
+        let ordering = order.map { " ORDER BY \($0)" } ?? ""
         guard let ids else {
-            try await forEachRow(sql, [], wholeTable: true, body)
+            try await forEachRow(sql + ordering, [], wholeTable: true, body)
             return
         }
         var start = 0
         while start < ids.count {
             let chunk = ids[start..<min(start + 500, ids.count)]
-            try await forEachRow("\(sql) WHERE \(column) IN (\(Self.placeholders(chunk.count)))", chunk.map { .text($0) }, body)
+            try await forEachRow(
+                "\(sql) WHERE \(column) IN (\(Self.placeholders(chunk.count)))\(ordering)", chunk.map { .text($0) }, body)
             start += chunk.count
         }
     }

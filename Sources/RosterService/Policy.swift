@@ -199,13 +199,23 @@ struct PolicyState {
     }
 
     private mutating func insert(_ records: PolicyRecords) {
+        users.reserveCapacity(users.count + records.users.count)
+        groups.reserveCapacity(groups.count + records.groups.count)
         for group in records.groups { groups[group.id] = Team(group: group) }
         for (groupID, roleID) in records.groupRoles { groups[groupID]?.roles.append(roleID) }
         for role in records.roles { roles[role.id] = PolicyRole(role) }
         for user in records.users { users[user.id] = Member(user: user) }
         for (userID, attributes) in records.scimAttributes { users[userID]?.scimAttributes = attributes }
         for (userID, roleID) in records.userRoles { users[userID]?.roles.append(roleID) }
-        for (userID, groupID) in records.memberships { users[userID]?.groups.append(groupID) }
+        // Memberships come by user: each user's are appended at once.
+        var start = records.memberships.startIndex
+        while start < records.memberships.endIndex {
+            let userID = records.memberships[start].0
+            var end = start + 1
+            while end < records.memberships.endIndex, records.memberships[end].0 == userID { end += 1 }
+            users[userID]?.groups.append(contentsOf: records.memberships[start..<end].lazy.map(\.1))
+            start = end
+        }
         for (userID, projectID) in records.userProjects { users[userID]?.projects.append(projectID) }
         for (groupID, projectID) in records.groupProjects { groups[groupID]?.projects.append(projectID) }
         for (key, hash) in records.keys {
