@@ -250,8 +250,12 @@ struct PolicyState {
         var assigned: [AssignedPolicyRole] = []
         // Positions in `assigned` by role: roles are shared references, so nothing is hashed but a pointer.
         var positions: [ObjectIdentifier: Int] = [:]
+        // Groups often hold the same role: the last one found is reused without hashing its identifier again.
+        var lastFound: (id: Identifier, role: PolicyRole?)?
         func add(_ roleID: Identifier, _ group: PermissionSource.GroupSummary?) {
-            guard let role = roles[roleID], role.scope == scope else { return }
+            let found = lastFound.flatMap { $0.id == roleID ? $0.role : nil } ?? roles[roleID]
+            lastFound = (roleID, found)
+            guard let role = found, role.scope == scope else { return }
             if let position = positions[ObjectIdentifier(role)] {
                 assigned[position].through.append(group)
             } else if included(role) {
