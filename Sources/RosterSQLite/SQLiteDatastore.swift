@@ -103,7 +103,8 @@ public final class SQLiteDatastore: Datastore {
     }
 
     /// Runs a read transaction on its reader connection's own thread: a read never holds the caller's thread, which
-    /// under `roster serve` is an event loop serving other connections.
+    /// may be an event loop serving other connections (`roster serve --task-executor event-loops`) or a thread of
+    /// Swift's small pool.
     public func read<T>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         let connection = await readers.acquire()
         defer { readers.release(connection) }

@@ -55,8 +55,8 @@ public final class Policy: Sendable {
         }
         guard let update else { return applied ?? 0 }
         // A whole policy is built before the lock is taken, so decisions go on meanwhile, and off the caller's thread:
-        // under `roster serve` that is an event loop, whose connections would wait for the build (seconds for a large
-        // organization).
+        // an event loop (`--task-executor event-loops`) or a thread of Swift's small pool, whose requests would wait
+        // for the build (seconds for a large organization).
         let built = update.selection == nil ? await Self.build(update.records, revision: update.revision) : nil
         let revision = state.withLock { state in
             if let built {

@@ -123,13 +123,7 @@ struct Serve: AsyncParsableCommand {
         }
         let interval = try policyInterval ?? Environment.number("ROSTER_POLICY_INTERVAL_MS", in: Self.policyIntervals) ?? 250
         let shutdownTimeout = try shutdownTimeout ?? Environment.number("ROSTER_SHUTDOWN_TIMEOUT", in: Self.shutdownTimeouts) ?? 30
-        let executorName = Environment.value("ROSTER_TASK_EXECUTOR")
-        let executor = try taskExecutor ?? executorName.map { name in
-            guard let choice = TaskExecutorChoice(rawValue: name) else {
-                throw CLIError("ROSTER_TASK_EXECUTOR must be 'pool' or 'event-loops'; got '\(name)'.")
-            }
-            return choice
-        } ?? .pool
+        let executor = try taskExecutor ?? Environment.choice("ROSTER_TASK_EXECUTOR", TaskExecutorChoice.self) ?? .pool
         let ownerEmail = ownerEmail ?? Environment.value("ROSTER_OWNER_EMAIL") ?? "owner@localhost"
         guard Validation.isEmail(ownerEmail) else {
             throw CLIError("The owner email (ROSTER_OWNER_EMAIL or --owner-email) '\(ownerEmail)' is not an email address.")
@@ -232,7 +226,7 @@ struct Serve: AsyncParsableCommand {
 }
 
 /// Where `roster serve` runs request handlers (`--task-executor`).
-enum TaskExecutorChoice: String, ExpressibleByArgument {
+enum TaskExecutorChoice: String, CaseIterable, ExpressibleByArgument {
     case pool
     case eventLoops = "event-loops"
 }
