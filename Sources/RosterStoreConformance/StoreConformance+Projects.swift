@@ -472,7 +472,10 @@ extension StoreConformance {
                 _ = try await tx.addProjectMember(projectID: apollo.id, userID: ada.id, addedAt: t0)
                 try await tx.insertProjectKey(key, secretHash: [3])
             }
-            func active() async throws -> Bool { try await store.read { try await $0.projectKey(id: key.id, projectID: apollo.id) }.ownerHasAccess }
+            func active() async throws -> Bool {
+                let stored = try await store.read { try await $0.projectKey(id: key.id, projectID: apollo.id) }
+                return stored.ownerHasAccess
+            }
             #expect(try await active())
             try await store.withTransaction { _ = try await $0.removeProjectMember(projectID: apollo.id, userID: ada.id) }
             #expect(try await !active())

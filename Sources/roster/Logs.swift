@@ -47,17 +47,15 @@ struct LineLogHandler: LogHandler {
     /// Lines from concurrent events are written whole, one at a time.
     private static let output = Mutex(())
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
+    func log(event: LogEvent) {
+        let (level, message) = (event.level, event.message)
         let time = Self.timestamp()
-        let fields = metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key })
+        let fields = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key })
         let text: String
         switch format {
         case .text:
             let rendered = fields.map { " \($0.key)=\($0.value)" }.joined()
-            text = "\(time) \(level) \(label) :\(rendered) [\(source)] \(message)\n"
+            text = "\(time) \(level) \(label) :\(rendered) [\(event.source)] \(message)\n"
         case .json:
             var members: [(String, JSON)] = [
                 ("time", .string(time)), ("level", .string(level.rawValue)), ("label", .string(label)),

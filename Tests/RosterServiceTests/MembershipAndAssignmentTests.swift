@@ -95,7 +95,7 @@ import Testing
     func deleteGroupCascades() async throws {
         try await Fixture.with { fixture async throws in
             let org = fixture.organization
-            let (cy, team, manager) = try await fixture.supportTeam(managerAssigned: true)
+            let (cy, team, _) = try await fixture.supportTeam(managerAssigned: true)
             try await org.deleteGroup(id: team.id)
             #expect(try await org.roles(ofUser: cy.id, page: PageRequest(limit: 10)).items.map(\.role.name) == ["reader"])
             await expectNotFound { _ = try await org.group(id: team.id) }
