@@ -46,45 +46,33 @@ extension JSONWriter {
         }
     }
 
-    /// An array of `PermissionSource`s. A role's object is written once and copied into the other sources of the same
-    /// role that follow it: a check's sources are often one role through many groups.
+    /// An array of `PermissionSource`s.
     fileprivate mutating func permissionSources(_ sources: [PermissionSource]) {
-        var lastRole: (id: Identifier, written: Range<Int>)?
-        array(sources) { $0.permissionSource($1, lastRole: &lastRole) }
+        array(sources) { $0.permissionSource($1) }
     }
 
     /// `PermissionSource`: one chain — the role, the group it comes through (null when assigned to the user itself),
-    /// and where the role applies — with the same chain in words.
-    private mutating func permissionSource(_ source: PermissionSource, lastRole: inout (id: Identifier, written: Range<Int>)?) {
-        object { body in
-            body.key("role")
-            if let lastRole, lastRole.id == source.role.id {
-                body.repeatWritten(lastRole.written)
-            } else {
-                let start = body.position
-                body.object { role in
-                    role.key("id"); role.string(source.role.id.rawValue)
-                    role.key("name"); role.string(source.role.name)
-                    role.key("resource_type"); role.string(source.role.resourceType)
-                    role.key("predefined_role"); role.bool(source.role.isPredefined)
-                }
-                lastRole = (source.role.id, start..<body.position)
-            }
-            body.key("principal_type"); body.string(source.group == nil ? "user" : "group")
-            body.key("group")
-            if let group = source.group {
-                body.object { body in
-                    body.key("id"); body.string(group.id.rawValue)
-                    body.key("name"); body.string(group.name)
-                }
-            } else {
-                body.null()
-            }
-            body.key("scope"); body.scope(source.scope)
-            body.key("project_id"); body.string(source.scope.projectID?.rawValue)
-            body.key("organization_owner"); body.bool(source.isOrganizationOwnership)
-            body.key("description"); body.describe(source)
+    /// and where the role applies — with the same chain in words. The role's and the group's objects and names were
+    /// written when the policy made their summaries; a check's sources are often one role through many groups.
+    private mutating func permissionSource(_ source: PermissionSource) {
+        raw(#"{"role":"#)
+        raw(source.role.json)
+        if let group = source.group {
+            raw(#","principal_type":"group","group":"#)
+            raw(group.json)
+        } else {
+            raw(#","principal_type":"user","group":null"#)
         }
+        if let projectID = source.scope.projectID {
+            raw(#","scope":"project","project_id":"#)
+            string(projectID.rawValue)
+        } else {
+            raw(#","scope":"organization","project_id":null"#)
+        }
+        raw(source.isOrganizationOwnership ? #","organization_owner":true"# : #","organization_owner":false"#)
+        raw(#","description":"#)
+        describe(source)
+        raw("}")
     }
 
     private mutating func scope(_ scope: RoleScope) {
@@ -93,28 +81,27 @@ extension JSONWriter {
 
     /// "role 'Support Lead' through group 'Support' (group_…), in project 'proj_…'".
     private mutating func describe(_ source: PermissionSource) {
-        string { words in
-            words.stringContent("role '")
-            words.stringContent(source.role.name)
-            if let group = source.group {
-                words.stringContent("' through group '")
-                words.stringContent(group.name)
-                words.stringContent("' (")
-                words.stringContent(group.id.rawValue)
-                words.stringContent(")")
-            } else {
-                words.stringContent("' assigned directly")
-            }
-            if let projectID = source.scope.projectID {
-                words.stringContent(", in project '")
-                words.stringContent(projectID.rawValue)
-                words.stringContent("'")
-            } else {
-                words.stringContent(", in the organization")
-            }
-            if source.isOrganizationOwnership {
-                words.stringContent("; organization owners hold every project permission in every project")
-            }
+        raw(#""role '"#)
+        raw(source.role.escapedName)
+        if let group = source.group {
+            raw("' through group '")
+            raw(group.escapedName)
+            raw("' (")
+            stringContent(group.id.rawValue)
+            raw(")")
+        } else {
+            raw("' assigned directly")
         }
+        if let projectID = source.scope.projectID {
+            raw(", in project '")
+            stringContent(projectID.rawValue)
+            raw("'")
+        } else {
+            raw(", in the organization")
+        }
+        if source.isOrganizationOwnership {
+            raw("; organization owners hold every project permission in every project")
+        }
+        raw("\"")
     }
 }

@@ -25,18 +25,6 @@ public struct JSONWriter: ~Copyable {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
-    /// How many bytes were written so far: where the next one goes.
-    public var position: Int { count }
-
-    /// Writes again the bytes already written at `range` (positions as `position` gives them), so that a part a
-    /// response repeats is worked out once.
-    public mutating func repeatWritten(_ range: Range<Int>) {
-        precondition(range.lowerBound >= 0 && range.upperBound <= count, "only what was written can be repeated")
-        if capacity - count < range.count { grow(toHold: range.count) }
-        (base + count).update(from: base + range.lowerBound, count: range.count)
-        count += range.count
-    }
-
     /// Opens an object, runs `body` to write its members, and closes it.
     @inlinable public mutating func object(_ body: (inout JSONWriter) -> Void) {
         write(UInt8(ascii: "{"))
@@ -115,6 +103,21 @@ public struct JSONWriter: ~Copyable {
             }
             write(UnsafeBufferPointer(rebasing: source[start...]))
         }
+    }
+
+    /// Writes `json` as it is: JSON text, or a string's escaped content, that a writer wrote before (`bytes`).
+    @inlinable public mutating func raw(_ json: [UInt8]) {
+        json.withUnsafeBufferPointer { write($0) }
+    }
+
+    /// Writes `text` as it is: Roster's own JSON text, which needs no escaping.
+    @inlinable public mutating func raw(_ text: StaticString) { write(text) }
+
+    /// `value`'s characters as `stringContent(_:)` writes them inside a string, without the quotes.
+    public static func escaped(_ value: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: value.utf8.count + 16)
+        writer.stringContent(value)
+        return writer.bytes
     }
 
     /// Writes a `JSON` value.

@@ -27,6 +27,10 @@ public struct PermissionSource: Hashable, Sendable {
         public let isPredefined: Bool
         /// The project a project role belongs to; nil for organization roles.
         public let projectID: Identifier?
+        /// The role's object in an explanation's JSON, `{"id":…,"name":…,"resource_type":…,"predefined_role":…}`,
+        /// and its name escaped for the inside of a JSON string: written once, copied into every source naming it.
+        public let json: [UInt8]
+        public let escapedName: [UInt8]
 
         public init(_ role: Role) {
             id = role.id
@@ -34,6 +38,15 @@ public struct PermissionSource: Hashable, Sendable {
             resourceType = role.resourceType
             isPredefined = role.isPredefined
             projectID = role.projectID
+            var writer = JSONWriter(capacity: 128 + role.name.utf8.count)
+            writer.object { object in
+                object.key("id"); object.string(role.id.rawValue)
+                object.key("name"); object.string(role.name)
+                object.key("resource_type"); object.string(role.resourceType)
+                object.key("predefined_role"); object.bool(role.isPredefined)
+            }
+            json = writer.bytes
+            escapedName = JSONWriter.escaped(role.name)
         }
 
         public static func == (lhs: Summary, rhs: Summary) -> Bool {
@@ -48,10 +61,21 @@ public struct PermissionSource: Hashable, Sendable {
     public final class GroupSummary: Hashable, Sendable {
         public let id: Identifier
         public let name: String
+        /// The group's object in an explanation's JSON, `{"id":…,"name":…}`, and its name escaped for the inside of
+        /// a JSON string: written once, copied into every source naming it.
+        public let json: [UInt8]
+        public let escapedName: [UInt8]
 
         public init(_ group: Group) {
             id = group.id
             name = group.name
+            var writer = JSONWriter(capacity: 64 + group.name.utf8.count)
+            writer.object { object in
+                object.key("id"); object.string(group.id.rawValue)
+                object.key("name"); object.string(group.name)
+            }
+            json = writer.bytes
+            escapedName = JSONWriter.escaped(group.name)
         }
 
         public static func == (lhs: GroupSummary, rhs: GroupSummary) -> Bool { lhs.id == rhs.id && lhs.name == rhs.name }

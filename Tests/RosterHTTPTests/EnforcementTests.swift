@@ -266,6 +266,8 @@ import Testing
             #expect((source["role"] as? [String: Any])?["name"] as? String == "viewer")
             #expect((source["group"] as? [String: Any])?["id"] as? String == teamID)
             #expect(source["project_id"] as? String == projectID)
+            #expect(source["scope"] as? String == "project")
+            #expect(source["description"] as? String == "role 'viewer' through group 'Support' (\(teamID)), in project '\(projectID)'")
             #expect(try inProject.items().contains { $0["permission"] as? String == "api.project.users.write" } == false)
 
             let owner = try await api.expectOK(api.get("/v1/organization/users/\(api.owner.id.rawValue)/permissions?project_id=\(projectID)"))
@@ -273,6 +275,10 @@ import Testing
             let ownerSource = try #require((ownerProject["sources"] as? [[String: Any]])?.first)
             #expect(ownerSource["organization_owner"] as? Bool == true)
             #expect(ownerSource["scope"] as? String == "organization")
+            #expect(ownerSource["principal_type"] as? String == "user")
+            #expect(
+                ownerSource["description"] as? String
+                    == "role 'owner' assigned directly, in the organization; organization owners hold every project permission in every project")
         }
     }
 
@@ -280,10 +286,12 @@ import Testing
     func checkWithManySourcesOfOneRole() async throws {
         try await Fixture.run { api in
             let ada = try await api.holder("ada", role: .reader)
-            let role = try await api.createRole("Group Manager", permissions: ["api.groups.write"])
+            // Names that JSON must escape: the explanation writes them once and copies them into every source.
+            let role = try await api.createRole(#"Group \"Manager\" \\ all"#, permissions: ["api.groups.write"])
             try await api.expectOK(api.post("/v1/organization/users/\(ada.userID)/roles", #"{"role_id": "\#(role)"}"#))
+            let names = ["Support", #"Platform \"Core\""#, #"Billing \\ EU"#]
             var teams: [String] = []
-            for name in ["Support", "Platform", "Billing"] {
+            for name in names {
                 let team = try await api.createGroup(name)
                 try await api.expectOK(api.post("/v1/organization/groups/\(team)/users", #"{"user_id": "\#(ada.userID)"}"#))
                 try await api.expectOK(api.post("/v1/organization/groups/\(team)/roles", #"{"role_id": "\#(role)"}"#))
@@ -293,13 +301,24 @@ import Testing
             let sources = try #require(allowed["sources"] as? [[String: Any]])
             #expect(sources.map { $0["principal_type"] as? String } == ["user", "group", "group", "group"])
             #expect(sources.dropFirst().map { ($0["group"] as? [String: Any])?["id"] as? String } == teams.sorted())
+            let roleName = #"Group "Manager" \ all"#
+            let groupNames = Dictionary(uniqueKeysWithValues: zip(teams, [#"Support"#, #"Platform "Core""#, #"Billing \ EU"#]))
             for source in sources {
                 let described = try #require(source["role"] as? [String: Any])
                 #expect(described["id"] as? String == role)
-                #expect(described["name"] as? String == "Group Manager")
+                #expect(described["name"] as? String == roleName)
                 #expect(described["resource_type"] as? String == "api.organization")
                 #expect(described["predefined_role"] as? Bool == false)
-                #expect((source["description"] as? String)?.hasPrefix("role 'Group Manager'") == true)
+                #expect(source["scope"] as? String == "organization")
+                #expect(source["project_id"] is NSNull)
+                #expect(source["organization_owner"] as? Bool == false)
+                if let group = source["group"] as? [String: Any], let id = group["id"] as? String {
+                    #expect(group["name"] as? String == groupNames[id])
+                    #expect(source["description"] as? String == "role '\(roleName)' through group '\(groupNames[id] ?? "")' (\(id)), in the organization")
+                } else {
+                    #expect(source["group"] is NSNull)
+                    #expect(source["description"] as? String == "role '\(roleName)' assigned directly, in the organization")
+                }
             }
         }
     }
