@@ -81,27 +81,28 @@ extension JSONWriter {
 
     /// "role 'Support Lead' through group 'Support' (group_…), in project 'proj_…'".
     private mutating func describe(_ source: PermissionSource) {
-        raw(#""role '"#)
-        raw(source.role.escapedName)
-        if let group = source.group {
-            raw("' through group '")
-            raw(group.escapedName)
-            raw("' (")
-            stringContent(group.id.rawValue)
-            raw(")")
-        } else {
-            raw("' assigned directly")
+        string { words in
+            words.raw("role '")
+            words.raw(source.role.escapedName)
+            if let group = source.group {
+                words.raw("' through group '")
+                words.raw(group.escapedName)
+                words.raw("' (")
+                words.stringContent(group.id.rawValue)
+                words.raw(")")
+            } else {
+                words.raw("' assigned directly")
+            }
+            if let projectID = source.scope.projectID {
+                words.raw(", in project '")
+                words.stringContent(projectID.rawValue)
+                words.raw("'")
+            } else {
+                words.raw(", in the organization")
+            }
+            if source.isOrganizationOwnership {
+                words.raw("; organization owners hold every project permission in every project")
+            }
         }
-        if let projectID = source.scope.projectID {
-            raw(", in project '")
-            stringContent(projectID.rawValue)
-            raw("'")
-        } else {
-            raw(", in the organization")
-        }
-        if source.isOrganizationOwnership {
-            raw("; organization owners hold every project permission in every project")
-        }
-        raw("\"")
     }
 }

@@ -72,7 +72,7 @@ public struct JSONWriter: ~Copyable {
         write(UInt8(ascii: "\""))
     }
 
-    /// A string written in parts, each escaped: `parts` writes them with `stringContent(_:)`.
+    /// A string written in parts: `parts` writes them with `stringContent(_:)`, or with `raw(_:)` when already escaped.
     @inlinable public mutating func string(_ parts: (inout JSONWriter) -> Void) {
         write(UInt8(ascii: "\""))
         parts(&self)
