@@ -26,7 +26,7 @@ extension SQLTransaction {
         }
         return AuditEvent(
             id: try row.identifier("id"), type: type, effectiveAt: try row.int("effective_at"), actor: actor, project: project,
-            resourceID: try row.string("resource_id"), details: try JSON.parse(Data(try row.string("details").utf8)))
+            resourceID: try row.string("resource_id"), details: try JSON.parse(Array(try row.string("details").utf8)))
     }
 
     package func appendAuditEvent(_ event: AuditEvent) async throws {

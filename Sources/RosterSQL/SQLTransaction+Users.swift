@@ -154,7 +154,7 @@ extension SQLTransaction {
 
     /// The SCIM attributes kept in a row's `scim_attributes` column; nil when the user has none.
     static func scimAttributes(from row: Row) throws -> JSON? {
-        try row.optionalString("scim_attributes").map { try JSON.parse(Data($0.utf8)) }
+        try row.optionalString("scim_attributes").map { try JSON.parse(Array($0.utf8)) }
     }
 
     package func setSCIMAttributes(_ attributes: JSON?, ofUser id: Identifier) async throws {

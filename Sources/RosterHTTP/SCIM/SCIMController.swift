@@ -213,7 +213,7 @@ struct SCIMController {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let body: JSON
         do {
-            body = try JSON.parse(Data(buffer: buffer))
+            body = try JSON.parse(Array(buffer.readableBytesView))
         } catch {
             throw SCIMError.invalidSyntax("The request body is not valid JSON.")
         }
