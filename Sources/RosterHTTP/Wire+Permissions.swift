@@ -63,12 +63,10 @@ extension JSONWriter {
         } else {
             raw(#","principal_type":"user","group":null"#)
         }
-        if let projectID = source.scope.projectID {
-            raw(#","scope":"project","project_id":"#)
-            string(projectID.rawValue)
-        } else {
-            raw(#","scope":"organization","project_id":null"#)
-        }
+        raw(#","scope":"#)
+        scope(source.scope)
+        raw(#","project_id":"#)
+        string(source.scope.projectID?.rawValue)
         raw(source.isOrganizationOwnership ? #","organization_owner":true"# : #","organization_owner":false"#)
         raw(#","description":"#)
         describe(source)
