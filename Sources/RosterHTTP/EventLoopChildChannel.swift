@@ -6,10 +6,10 @@ import NIOCore
 /// preference for that loop (`EventLoopTaskExecutor`), so the connection's reads, the responder and its writes all run
 /// on the loop that does the connection's I/O.
 ///
-/// Without it, with Swift's tasks on NIO's event loops (`roster serve --task-executor event-loops` installs them as the global executor), each job
-/// runs as the loop's serial executor, and every call into a nonisolated async function (a middleware, the responder,
-/// the body's iterator) cannot switch in place: it becomes one more job queued on the loop, about 80 for a permission
-/// check. Under the preference, those calls run in place and only a real wait (the next bytes, a write's
+/// Without it, with Swift's tasks on NIO's event loops (`roster serve --task-executor event-loops` installs them as the
+/// global executor), each job runs as the loop's serial executor, and every call into a nonisolated async function (a
+/// middleware, the responder, the body's iterator) cannot switch in place: it becomes one more job queued on the loop,
+/// about 80 for a permission check. Under the preference, those calls run in place and only a real wait (the next bytes, a write's
 /// back-pressure) queues a job.
 struct EventLoopChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
