@@ -248,26 +248,38 @@ struct PolicyState {
     /// The roles `member` holds in `scope` (those `included` accepts), by identifier, each with its sources.
     func assignedRoles(of member: Member, in scope: RoleScope, where included: (PolicyRole) -> Bool = { _ in true }) -> [AssignedPolicyRole] {
         var assigned: [AssignedPolicyRole] = []
-        // Positions in `assigned` by role: roles are shared references, so nothing is hashed but a pointer.
-        var positions: [ObjectIdentifier: Int] = [:]
+        // Positions in `assigned` by role, once there are too many roles to search: roles are shared references, so
+        // nothing is hashed but a pointer. A user holds few roles, found faster by a look along `assigned`.
+        var positions: [ObjectIdentifier: Int]?
+        func position(of role: PolicyRole) -> Int? {
+            if let positions { return positions[ObjectIdentifier(role)] }
+            return assigned.firstIndex { $0.role === role }
+        }
         // Groups often hold the same role: the last one found is reused without hashing its identifier again.
         var lastFound: (id: Identifier, role: PolicyRole?)?
         func add(_ roleID: Identifier, _ group: PermissionSource.GroupSummary?) {
             let found = lastFound.flatMap { $0.id == roleID ? $0.role : nil } ?? roles[roleID]
             lastFound = (roleID, found)
             guard let role = found, role.scope == scope else { return }
-            if let position = positions[ObjectIdentifier(role)] {
+            if let position = position(of: role) {
                 assigned[position].through.append(group)
             } else if included(role) {
-                positions[ObjectIdentifier(role)] = assigned.count
+                positions?[ObjectIdentifier(role)] = assigned.count
                 assigned.append((role, [group]))
+                if positions == nil, assigned.count > Self.rolesSearchedInPlace {
+                    positions = Dictionary(uniqueKeysWithValues: assigned.indices.map { (ObjectIdentifier(assigned[$0].role), $0) })
+                }
             }
         }
         // The user's own roles come first, so each role's sources start with the user; its groups are then sorted.
         for roleID in member.roles { add(roleID, nil) }
         for groupID in member.groups {
-            guard let team = groups[groupID] else { continue }
-            for roleID in team.roles { add(roleID, team.summary) }
+            // The group is read where it is, not copied out of the dictionary: a copy would retain each of its fields.
+            guard let index = groups.index(forKey: groupID) else { continue }
+            let roleIDs = groups.values[index].roles
+            guard !roleIDs.isEmpty else { continue }
+            let summary = groups.values[index].summary
+            for roleID in roleIDs { add(roleID, summary) }
         }
         for index in assigned.indices where assigned[index].through.count > 1 {
             assigned[index].through.sort { first, second in
@@ -281,6 +293,9 @@ struct PolicyState {
         assigned.sort { $0.role.role.id.rawValue < $1.role.role.id.rawValue }
         return assigned
     }
+
+    /// How many roles `assignedRoles` finds by looking along its list before it indexes them.
+    private static let rolesSearchedInPlace = 16
 
     /// The groups of each of `userIDs` that has any, by group identifier: what the store's `groups(ofUsers:)` answers
     /// at this revision.
