@@ -7,12 +7,6 @@ import RosterService
 struct PermissionsController {
     let organization: Organization
 
-    struct CheckBody: Decodable {
-        let user_id: String
-        let permission: String
-        let project_id: String?
-    }
-
     func addRoutes(to router: some RouterMethods<RosterRequestContext>) {
         router.get("users/:user_id/permissions", use: list)
         router.post("permission_checks", use: check)
@@ -31,12 +25,14 @@ struct PermissionsController {
     }
 
     @Sendable func check(_ request: Request, context: RosterRequestContext) async throws -> Response {
-        let body = try await request.decode(CheckBody.self, context: context)
-        guard let userID = Identifier(body.user_id, kind: .user) else { throw APIError.notFound(.user, body.user_id) }
-        let projectID = try body.project_id.map { raw in
+        // `{"user_id", "permission", "project_id"?}`, read without `Decodable`: every check pays for the body.
+        let body = try await request.bodyFields(context: context)
+        let (rawUserID, permission, rawProjectID) = (try body.string("user_id"), try body.string("permission"), try body.optionalString("project_id"))
+        guard let userID = Identifier(rawUserID, kind: .user) else { throw APIError.notFound(.user, rawUserID) }
+        let projectID = try rawProjectID.map { raw in
             guard let id = Identifier(raw, kind: .project) else { throw APIError.notFound(.project, raw) }
             return id
         }
-        return .json(Wire.permissionCheck(try await organization.check(userID: userID, permission: body.permission, projectID: projectID)))
+        return .json(Wire.permissionCheck(try await organization.check(userID: userID, permission: permission, projectID: projectID)))
     }
 }

@@ -119,6 +119,29 @@ extension Request {
 
     /// `decode(_:context:)` for an operation whose body is optional: nil when the request has none.
     func decodeIfPresent<Body: Decodable>(_ type: Body.Type, context: some RequestContext) async throws -> Body? {
+        guard let parsed = try await jsonBodyIfPresent(context: context) else { return nil }
+        do {
+            return try JSONValueDecoder.decode(Body.self, from: parsed)
+        } catch let error as DecodingError {
+            throw Self.apiError(error)
+        }
+    }
+
+    /// The members of the body's JSON object, for a route on the hot path that reads its few fields itself rather than
+    /// through `Decodable`. The body is checked as `decode(_:context:)` checks it, and `BodyFields` answers a missing
+    /// or mistyped field with the same errors.
+    func bodyFields(context: some RequestContext) async throws -> BodyFields {
+        guard let parsed = try await jsonBodyIfPresent(context: context) else {
+            throw APIError.invalid("The request needs a JSON body.", param: nil, code: "invalid_json")
+        }
+        guard case .object(let members) = parsed else {
+            throw APIError.invalid("The request body must be a JSON object.", param: nil, code: "invalid_json")
+        }
+        return BodyFields(members: members)
+    }
+
+    /// The body parsed as JSON, its strings checked; nil when the request has none. See `decode(_:context:)`.
+    private func jsonBodyIfPresent(context: some RequestContext) async throws -> JSON? {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { return nil }
         let parsed: JSON
@@ -133,11 +156,7 @@ extension Request {
             throw APIError.invalid(
                 "'\(path)' must be at most \(Validation.maximumTextLength) characters with no control characters.", param: path)
         }
-        do {
-            return try JSONValueDecoder.decode(Body.self, from: parsed)
-        } catch let error as DecodingError {
-            throw Self.apiError(error)
-        }
+        return parsed
     }
 
     private static func apiError(_ error: DecodingError) -> APIError {
@@ -176,6 +195,35 @@ extension Request {
         case is Int.Type: "an integer"
         default: "a JSON object"
         }
+    }
+}
+
+/// The members of a JSON object body (`Request.bodyFields(context:)`), read by name with the errors a `Decodable` body
+/// gives: a missing field is a 400 `missing_required_parameter`, one of another type (or null where one is required)
+/// a 400 `invalid_type`, each naming the field. Of a repeated name, the parser kept the last.
+struct BodyFields {
+    let members: [(String, JSON)]
+
+    /// The string field `name`.
+    func string(_ name: String) throws -> String {
+        guard let value = members.first(where: { $0.0 == name })?.1 else {
+            throw APIError.invalid("Missing required parameter: '\(name)'.", param: name, code: "missing_required_parameter")
+        }
+        guard case .string(let string) = value else { throw Self.notAString(name) }
+        return string
+    }
+
+    /// The string field `name`, nil when it is absent or null.
+    func optionalString(_ name: String) throws -> String? {
+        switch members.first(where: { $0.0 == name })?.1 {
+        case nil, .null?: return nil
+        case .string(let string)?: return string
+        default: throw Self.notAString(name)
+        }
+    }
+
+    private static func notAString(_ name: String) -> APIError {
+        .invalid("Invalid type for '\(name)': expected a string.", param: name, code: "invalid_type")
     }
 }
 

@@ -356,4 +356,40 @@ import Testing
                 .notFound, param: nil, code: "not_found")
         }
     }
+    @Test("a check's body, read without Decodable, is refused with the errors a Decodable body gets: a missing field, another type, null, not an object")
+    func checkBodyErrors() async throws {
+        try await Fixture.run { api in
+            let path = "/v1/organization/permission_checks"
+            let userID = try await api.holder("ada", role: .reader).userID
+            func message(_ reply: Reply) throws -> String? { (try reply.object()["error"] as? [String: Any])?["message"] as? String }
+            // What the Decodable path answers (an admin key's `name`), with the field's name swapped.
+            let missing = try message(try await api.post("/v1/organization/admin_api_keys", "{}"))
+            let mistyped = try message(try await api.post("/v1/organization/admin_api_keys", #"{"name": 7}"#))
+            let nulled = try message(try await api.post("/v1/organization/admin_api_keys", #"{"name": null}"#))
+            let notObject = try message(try await api.post("/v1/organization/admin_api_keys", "[]"))
+
+            let cases: [(body: String, param: String, code: String, like: String?)] = [
+                ("{}", "user_id", "missing_required_parameter", missing),
+                (#"{"permission": "api.groups.read"}"#, "user_id", "missing_required_parameter", missing),
+                (#"{"user_id": 7, "permission": "api.groups.read"}"#, "user_id", "invalid_type", mistyped),
+                (#"{"user_id": null, "permission": "api.groups.read"}"#, "user_id", "invalid_type", nulled),
+                (#"{"user_id": "\#(userID)"}"#, "permission", "missing_required_parameter", missing),
+                (#"{"user_id": "\#(userID)", "permission": ["api.groups.read"]}"#, "permission", "invalid_type", mistyped),
+                (#"{"user_id": "\#(userID)", "permission": "api.groups.read", "project_id": 5}"#, "project_id", "invalid_type", mistyped),
+            ]
+            for (body, param, code, like) in cases {
+                let error = try expectError(try await api.post(path, body), .badRequest, param: param, code: code)
+                #expect(error["message"] as? String == like?.replacingOccurrences(of: "'name'", with: "'\(param)'"), "\(body)")
+            }
+            let error = try expectError(try await api.post(path, "[]"), .badRequest, param: nil, code: "invalid_json")
+            #expect(error["message"] as? String == notObject)
+            try expectError(try await api.post(path, ""), .badRequest, param: nil, code: "invalid_json")
+
+            // `project_id` may be null or absent; of a repeated field, the last counts.
+            let nullProject = try await api.post(path, #"{"user_id": "\#(userID)", "permission": "api.groups.read", "project_id": null}"#)
+            #expect(try nullProject.object()["allowed"] as? Bool == true, "\(nullProject.text)")
+            let repeated = try await api.post(path, #"{"user_id": "x", "permission": "api.groups.read", "user_id": "\#(userID)"}"#)
+            #expect(try repeated.object()["user_id"] as? String == userID, "\(repeated.text)")
+        }
+    }
 }
