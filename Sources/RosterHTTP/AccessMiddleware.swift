@@ -29,7 +29,8 @@ struct AccessMiddleware: RouterMiddleware {
         let secret = Self.bearerSecret(header)
         // The key's SHA-256 serves both the throttle (a presented key, remembered without keeping it) and the lookup.
         let fingerprint = Organization.keyHash(secret ?? header)
-        if let seconds = throttle.refusal(address: address, fingerprint: fingerprint) {
+        let admission = throttle.admission(address: address, fingerprint: fingerprint)
+        if let seconds = admission.retryAfter {
             var response = APIError(
                 .tooManyRequests,
                 "Too many requests with invalid API keys came from your address; try again in \(seconds) seconds.",
@@ -43,7 +44,7 @@ struct AccessMiddleware: RouterMiddleware {
                 throw APIError(.unauthorized, "The Authorization header must be 'Bearer YOUR_KEY'.", code: "invalid_api_key")
             }
             let response = try await checked(request, context: context, keyHash: fingerprint, next: next)
-            throttle.noteSuccess(address: address, fingerprint: fingerprint)
+            if !admission.isKnownGood { throttle.noteSuccess(address: address, fingerprint: fingerprint) }
             return response
         } catch let error as ServiceError where error.kind == .forbidden && error.code == "missing_permission" {
             metrics.recordDecision(allowed: false)

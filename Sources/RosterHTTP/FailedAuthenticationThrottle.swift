@@ -28,16 +28,26 @@ final class FailedAuthenticationThrottle: Sendable {
         self.clock = clock
     }
 
-    /// Nil when a request from `address` presenting the key with `fingerprint` may be checked; otherwise the seconds
-    /// until the address may try again.
-    func refusal(address: String, fingerprint: [UInt8]) -> Int? {
+    /// What the throttle says of a request presenting a key.
+    struct Admission: Equatable {
+        /// Nil when the key may be checked; otherwise the seconds until the address may try again.
+        var retryAfter: Int?
+        /// Whether the key authenticated from the address before, so that a success need not be noted again.
+        var isKnownGood: Bool
+    }
+
+    /// Whether a request from `address` presenting the key with `fingerprint` may be checked. One look under the lock
+    /// serves the common request, a known key from its usual address: nothing is noted after it succeeds.
+    func admission(address: String, fingerprint: [UInt8]) -> Admission {
         let now = clock()
         return entries.withLock { entries in
-            guard var entry = entries[address] else { return nil }
-            refill(&entry, at: now)
-            entries[address] = entry
-            guard entry.budget < 1, !entry.knownGood.contains(fingerprint) else { return nil }
-            return Int(((1 - entry.budget) * 60 / perMinute).rounded(.up))
+            guard let index = entries.index(forKey: address) else { return Admission(isKnownGood: false) }
+            // Read and refilled where it is: a copy of the entry would copy its fingerprints.
+            refill(&entries.values[index], at: now)
+            let isKnownGood = entries.values[index].knownGood.contains(fingerprint)
+            let budget = entries.values[index].budget
+            guard budget < 1, !isKnownGood else { return Admission(isKnownGood: isKnownGood) }
+            return Admission(retryAfter: Int(((1 - budget) * 60 / perMinute).rounded(.up)), isKnownGood: false)
         }
     }
 

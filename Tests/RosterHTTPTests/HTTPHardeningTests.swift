@@ -72,17 +72,25 @@ struct HTTPHardeningTests {
         let throttle = FailedAuthenticationThrottle(perMinute: 6, maximumAddresses: 10, clock: { clock.now })
         let guess: [UInt8] = [1]
         for _ in 0..<6 { throttle.noteFailure(address: "10.0.0.1") }
-        #expect(throttle.refusal(address: "10.0.0.1", fingerprint: guess) == 10)
-        #expect(throttle.refusal(address: "10.0.0.2", fingerprint: guess) == nil)
+        #expect(throttle.admission(address: "10.0.0.1", fingerprint: guess).retryAfter == 10)
+        #expect(throttle.admission(address: "10.0.0.2", fingerprint: guess).retryAfter == nil)
         clock.now += 10
-        #expect(throttle.refusal(address: "10.0.0.1", fingerprint: guess) == nil)
+        #expect(throttle.admission(address: "10.0.0.1", fingerprint: guess).retryAfter == nil)
         throttle.noteFailure(address: "10.0.0.1")
-        #expect(throttle.refusal(address: "10.0.0.1", fingerprint: guess) != nil)
+        #expect(throttle.admission(address: "10.0.0.1", fingerprint: guess).retryAfter != nil)
         for index in 0..<20 {
             clock.now += 1
             throttle.noteFailure(address: "192.0.2.\(index)")
         }
-        #expect(throttle.refusal(address: "10.0.0.1", fingerprint: guess) == nil, "the quietest address is forgotten")
+        #expect(throttle.admission(address: "10.0.0.1", fingerprint: guess).retryAfter == nil, "the quietest address is forgotten")
+
+        // A key that authenticated from an address is known there, and goes through while the address is refused.
+        let key: [UInt8] = [2]
+        #expect(throttle.admission(address: "10.0.0.3", fingerprint: key) == .init(isKnownGood: false))
+        throttle.noteSuccess(address: "10.0.0.3", fingerprint: key)
+        for _ in 0..<6 { throttle.noteFailure(address: "10.0.0.3") }
+        #expect(throttle.admission(address: "10.0.0.3", fingerprint: key) == .init(isKnownGood: true))
+        #expect(throttle.admission(address: "10.0.0.3", fingerprint: guess).retryAfter != nil)
     }
 
     @Test("HEAD is answered wherever GET is, without a body; other methods on a known path are 405 with Allow")
