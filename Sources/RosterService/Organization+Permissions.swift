@@ -22,12 +22,12 @@ extension Organization {
     /// decision requests are held to, from the policy. A 400 for a permission outside the catalogue and for a
     /// project permission without a project; not-found for an unknown user or project.
     public func check(userID: Identifier, permission: String, projectID: Identifier?) async throws -> PermissionCheck {
-        let isProjectPermission = Permission.projectNames.contains(permission)
-        guard isProjectPermission || Permission.organizationNames.contains(permission) else {
+        guard let bit = PermissionSet.bit(permission) else {
             throw ServiceError.invalid(
                 "'\(permission)' is not a permission; the permission catalogue lists them (GET /openapi.yaml, README).",
                 param: "permission", code: "unknown_permission")
         }
+        let isProjectPermission = PermissionSet.everyProjectPermission.contains(bit: bit)
         if isProjectPermission, projectID == nil {
             throw ServiceError.invalid(
                 "'\(permission)' is a project permission, held inside a project; name the project with 'project_id'.",
@@ -36,10 +36,11 @@ extension Organization {
         try await policy.loadIfNeeded(from: store)
         return try policy.withState { state in
             let member = try Self.member(userID, projectID: projectID, in: state)
+            let checked = isProjectPermission ? projectID : nil
+            let scope = checked.map(RoleScope.project) ?? .organization
             var decision = Self.decide(
-                permission, for: member.user, in: projectID, grants: Self.grants(of: member, in: projectID, state, only: permission))
+                permission, for: member.user, in: checked, sources: Self.sources(of: member, granting: bit, in: scope, state))
             if !decision.allowed, member.user.isActive {
-                let scope = decision.projectID.map(RoleScope.project) ?? .organization
                 decision.closestRoles = Self.closestRoles(granting: decision, held: state.heldPermissions(member, in: scope), in: state)
             }
             return decision
@@ -118,42 +119,56 @@ extension Organization {
 
     // MARK: The decision
 
-    /// The one decision: whether `user`, whose grants (from `grants(of:in:_:)` for the same project) are `grants`,
-    /// holds `permission` in the organization (an organization permission) or in project `projectID` (a project
-    /// permission), with the sources that grant it.
-    static func decide(_ permission: String, for user: User, in projectID: Identifier?, grants: [PermissionGrant]) -> PermissionCheck {
-        let checked = Permission.projectNames.contains(permission) ? projectID : nil
+    /// The one decision: whether `user`, for whom `sources(of:granting:in:_:)` found `sources`, holds `permission` in
+    /// the organization (`projectID` nil) or in project `projectID`, with the sources that grant it.
+    static func decide(_ permission: String, for user: User, in projectID: Identifier?, sources: [PermissionSource]) -> PermissionCheck {
         guard user.isActive else {
             return PermissionCheck(
-                userID: user.id, permission: permission, projectID: checked, allowed: false, sources: [],
+                userID: user.id, permission: permission, projectID: projectID, allowed: false, sources: [],
                 reason: "User '\(user.id)' was deactivated by the identity provider; a deactivated user holds no permission.")
         }
-        let scope = checked.map(RoleScope.project) ?? .organization
-        if let grant = grants.first(where: { $0.permission == permission && $0.scope == scope }) {
-            return PermissionCheck(userID: user.id, permission: permission, projectID: checked, allowed: true, sources: grant.sources)
+        if !sources.isEmpty {
+            return PermissionCheck(userID: user.id, permission: permission, projectID: projectID, allowed: true, sources: sources)
         }
-        let place = checked.map { "in project '\($0)'" } ?? "in the organization"
+        let place = projectID.map { "in project '\($0)'" } ?? "in the organization"
         return PermissionCheck(
-            userID: user.id, permission: permission, projectID: checked, allowed: false, sources: [],
+            userID: user.id, permission: permission, projectID: projectID, allowed: false, sources: [],
             reason: "No role user '\(user.id)' holds \(place), directly or through a group, grants '\(permission)'.")
     }
 
-    /// The user's grants in the organization and, with `projectID`, in that project (see the type's comment), from
-    /// the policy; with `only`, the grant of that permission alone.
-    static func grants(
-        of member: PolicyState.Member, in projectID: Identifier?, _ state: borrowing PolicyState, only: String? = nil
-    ) -> [PermissionGrant] {
+    /// The sources of the one permission with `bit` in `scope` (the organization for an organization permission, a
+    /// project for a project permission), in the order `grants(of:in:_:)` lists them, without gathering any other
+    /// permission: what a check explains. Empty when the member does not hold it.
+    static func sources(
+        of member: PolicyState.Member, granting bit: UInt64, in scope: RoleScope, _ state: borrowing PolicyState
+    ) -> [PermissionSource] {
         guard member.user.isActive else { return [] }
-        // With `only`, the roles that cannot grant it are left out before their sources are gathered.
-        let wanted = only.map { PermissionSet([$0]) } ?? PermissionSet.everyOrganizationPermission.union(.everyProjectPermission)
+        var sources: [PermissionSource] = []
+        func gather(_ assigned: [PolicyState.AssignedPolicyRole], ownership: Bool = false) {
+            for (role, groups) in assigned {
+                for group in groups { sources.append(PermissionSource(role: role.summary, group: group, isOrganizationOwnership: ownership)) }
+            }
+        }
+        if case .project = scope {
+            // The organization's owner holds every project permission, ahead of the project's own roles.
+            gather(state.assignedRoles(of: member, in: .organization, where: \.isOrganizationOwner), ownership: true)
+        }
+        gather(state.assignedRoles(of: member, in: scope) { $0.granted.contains(bit: bit) })
+        return sources
+    }
+
+    /// The user's grants in the organization and, with `projectID`, in that project (see the type's comment), from
+    /// the policy.
+    static func grants(of member: PolicyState.Member, in projectID: Identifier?, _ state: borrowing PolicyState) -> [PermissionGrant] {
+        guard member.user.isActive else { return [] }
         func mayGrant(_ role: PolicyRole) -> Bool {
-            !role.granted.intersection(wanted).isEmpty || (projectID != nil && role.isOrganizationOwner)
+            !role.granted.isEmpty || (projectID != nil && role.isOrganizationOwner)
         }
         // The sources of each permission, by its position in the catalogue, in the order roles are gathered.
         var held = [[PermissionSource]](repeating: [], count: PermissionSet.catalogueCount)
         func gather(_ assigned: [PolicyState.AssignedPolicyRole], granting: (PolicyRole) -> PermissionSet, ownership: Bool = false) {
             for (role, groups) in assigned {
-                let positions = granting(role).intersection(wanted).positions
+                let positions = granting(role).positions
                 guard !positions.isEmpty else { continue }
                 let sources = groups.map { PermissionSource(role: role.summary, group: $0, isOrganizationOwnership: ownership) }
                 for position in positions { held[position] += sources }
@@ -161,7 +176,7 @@ extension Organization {
         }
         // The permissions held in one scope, in the catalogue's order, each with its sources.
         func grants(in scope: RoleScope, _ permissions: PermissionSet) -> [PermissionGrant] {
-            permissions.intersection(wanted).positions.compactMap { position in
+            permissions.positions.compactMap { position in
                 held[position].isEmpty
                     ? nil : PermissionGrant(permission: PermissionSet.name(at: position), scope: scope, sources: held[position])
             }

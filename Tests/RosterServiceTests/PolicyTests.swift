@@ -279,7 +279,7 @@ struct PolicyTests {
         }
     }
 
-    @Test("requests are decided as the permission check explains: every user, permission and scope agree")
+    @Test("requests are decided as the permission check explains, with the sources the user's permissions list: every user, permission and scope agree")
     func decisionsAgreeWithTheirExplanation() async throws {
         try await Fixture.with { world in
             let organization = world.organization
@@ -307,6 +307,11 @@ struct PolicyTests {
                         let decided = (try? await organization.authenticateAndAuthorize(
                             secret: secret, requirement, projectID: projectID, operation: "test")) != nil
                         #expect(decided == explained.allowed, "\(userID) \(permission) \(projectID?.rawValue ?? "org")")
+                        // The check gathers one permission's sources; the user's permissions list them all.
+                        let scope = explained.projectID.map(RoleScope.project) ?? .organization
+                        let listed = try await organization.permissions(of: userID, projectID: projectID)
+                            .first { $0.permission == permission && $0.scope == scope }
+                        #expect(explained.sources == (listed?.sources ?? []), "\(userID) \(permission) \(projectID?.rawValue ?? "org")")
                         compared += 1
                     }
                 }
