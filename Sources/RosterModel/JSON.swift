@@ -162,11 +162,22 @@ extension JSON {
 
         mutating func string() throws -> String {
             index += 1
-            // Most strings have no escape: take the bytes up to the closing quote whole.
+            // Most strings have no escape: take the bytes up to the closing quote whole. ASCII needs no validating, and
+            // decoding it from a buffer skips the generic validation a slice would go through.
             var end = index
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+            var isASCII = true
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+                isASCII = isASCII && bytes[end] < 0x80
+                end += 1
+            }
             if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-                guard let text = String(validating: bytes[index..<end], as: UTF8.self) else { throw fail() }
+                let text: String
+                if isASCII {
+                    text = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[index..<end]), as: UTF8.self) }
+                } else {
+                    guard let valid = String(validating: bytes[index..<end], as: UTF8.self) else { throw fail() }
+                    text = valid
+                }
                 index = end + 1
                 return text
             }
