@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import NIOCore
 import RosterModel
 import Testing
 
@@ -91,6 +92,15 @@ struct HTTPHardeningTests {
         for _ in 0..<6 { throttle.noteFailure(address: "10.0.0.3") }
         #expect(throttle.admission(address: "10.0.0.3", fingerprint: key) == .init(isKnownGood: true))
         #expect(throttle.admission(address: "10.0.0.3", fingerprint: guess).retryAfter != nil)
+    }
+
+    @Test("a peer's address is written as NIO writes it, IPv4 and IPv6 alike")
+    func peerAddressText() throws {
+        for address in ["127.0.0.1", "0.0.0.0", "10.9.80.255", "192.168.100.7", "255.255.255.255", "::1", "2001:db8::42"] {
+            let socketAddress = try SocketAddress(ipAddress: address, port: 443)
+            #expect(RosterRequestContext.ipText(socketAddress) == socketAddress.ipAddress)
+            #expect(RosterRequestContext.ipText(socketAddress) == address)
+        }
     }
 
     @Test("HEAD is answered wherever GET is, without a body; other methods on a known path are 405 with Allow")
