@@ -11,14 +11,6 @@ public struct PermissionSet: Hashable, Sendable {
         }
     }
 
-    /// `init(_:)` for an array, the common case, without the generic sequence's indirection across modules (decisions
-    /// make one per check).
-    public init(_ names: [String]) {
-        for name in names {
-            if let bit = Self.bit(name) { bits |= bit }
-        }
-    }
-
     /// Every project permission: what the organization's owner holds in each project.
     public static let everyProjectPermission = PermissionSet(Permission.project.map(\.name))
 
