@@ -297,9 +297,13 @@ struct PolicyTests {
             }
             #expect(keys[cy.id] != nil)
             var compared = 0
+            let projects = [nil, project.id, other.id]
             for (userID, secret) in keys {
+                // Every permission the user holds in each place, with its sources: what a check's sources must match.
+                var listed: [Identifier?: [PermissionGrant]] = [:]
+                for projectID in projects { listed[projectID] = try await organization.permissions(of: userID, projectID: projectID) }
                 for permission in Permission.allNames.sorted() {
-                    for projectID in [nil, project.id, other.id] {
+                    for projectID in projects {
                         let explained = try? await organization.check(userID: userID, permission: permission, projectID: projectID)
                         guard let explained else { continue }  // a project permission without a project
                         let requirement = Permission.projectNames.contains(permission)
@@ -309,9 +313,8 @@ struct PolicyTests {
                         #expect(decided == explained.allowed, "\(userID) \(permission) \(projectID?.rawValue ?? "org")")
                         // The check gathers one permission's sources; the user's permissions list them all.
                         let scope = explained.projectID.map(RoleScope.project) ?? .organization
-                        let listed = try await organization.permissions(of: userID, projectID: projectID)
-                            .first { $0.permission == permission && $0.scope == scope }
-                        #expect(explained.sources == (listed?.sources ?? []), "\(userID) \(permission) \(projectID?.rawValue ?? "org")")
+                        let grant = listed[projectID]?.first { $0.permission == permission && $0.scope == scope }
+                        #expect(explained.sources == (grant?.sources ?? []), "\(userID) \(permission) \(projectID?.rawValue ?? "org")")
                         compared += 1
                     }
                 }
