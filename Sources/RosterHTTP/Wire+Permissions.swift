@@ -40,7 +40,7 @@ extension JSONWriter {
         object { body in
             body.key("object"); body.string("organization.user.permission")
             body.key("permission"); body.string(grant.permission)
-            body.key("scope"); body.scope(grant.scope)
+            body.key("scope"); body.string(grant.scope.projectID == nil ? "organization" : "project")
             body.key("project_id"); body.string(grant.scope.projectID?.rawValue)
             body.key("sources"); body.permissionSources(grant.sources)
         }
@@ -52,55 +52,29 @@ extension JSONWriter {
     }
 
     /// `PermissionSource`: one chain — the role, the group it comes through (null when assigned to the user itself),
-    /// and where the role applies — with the same chain in words. The role's and the group's objects and names were
-    /// written when the policy made their summaries; a check's sources are often one role through many groups.
+    /// and where the role applies — with the same chain in words ("role 'Support Lead' through group 'Support'
+    /// (group_…), in the organization"). A check's sources are often one role through many groups, so the parts that
+    /// come from the role and the group were written when the policy made their summaries, and are copied here.
     private mutating func permissionSource(_ source: PermissionSource) {
-        raw(#"{"role":"#)
-        raw(source.role.json)
+        let role = source.role
+        raw(role.sourceOpening)
         if let group = source.group {
-            raw(#","principal_type":"group","group":"#)
-            raw(group.json)
+            raw(group.sourcePrincipal)
         } else {
             raw(#","principal_type":"user","group":null"#)
         }
-        raw(#","scope":"#)
-        scope(source.scope)
-        raw(#","project_id":"#)
-        string(source.scope.projectID?.rawValue)
+        raw(role.sourcePlace)
         raw(source.isOrganizationOwnership ? #","organization_owner":true"# : #","organization_owner":false"#)
-        raw(#","description":"#)
-        describe(source)
-        raw("}")
-    }
-
-    private mutating func scope(_ scope: RoleScope) {
-        string(scope.projectID == nil ? "organization" : "project")
-    }
-
-    /// "role 'Support Lead' through group 'Support' (group_…), in project 'proj_…'".
-    private mutating func describe(_ source: PermissionSource) {
-        string { words in
-            words.raw("role '")
-            words.raw(source.role.escapedName)
-            if let group = source.group {
-                words.raw("' through group '")
-                words.raw(group.escapedName)
-                words.raw("' (")
-                words.stringContent(group.id.rawValue)
-                words.raw(")")
-            } else {
-                words.raw("' assigned directly")
-            }
-            if let projectID = source.scope.projectID {
-                words.raw(", in project '")
-                words.stringContent(projectID.rawValue)
-                words.raw("'")
-            } else {
-                words.raw(", in the organization")
-            }
-            if source.isOrganizationOwnership {
-                words.raw("; organization owners hold every project permission in every project")
-            }
+        raw(role.descriptionOpening)
+        if let group = source.group {
+            raw(group.descriptionThrough)
+        } else {
+            raw("' assigned directly")
         }
+        raw(role.descriptionPlace)
+        if source.isOrganizationOwnership {
+            raw("; organization owners hold every project permission in every project")
+        }
+        raw(#""}"#)
     }
 }

@@ -27,10 +27,13 @@ public struct PermissionSource: Hashable, Sendable {
         public let isPredefined: Bool
         /// The project a project role belongs to; nil for organization roles.
         public let projectID: Identifier?
-        /// The role's object in an explanation's JSON, `{"id":…,"name":…,"resource_type":…,"predefined_role":…}`,
-        /// and its name escaped for the inside of a JSON string: written once, copied into every source naming it.
-        public let json: [UInt8]
-        public let escapedName: [UInt8]
+        /// The parts of a source's JSON that come from its role, written once and copied into every source naming
+        /// it: `{"role":{"id":…,"name":…,"resource_type":…,"predefined_role":…}`; `,"scope":…,"project_id":…`;
+        /// `,"description":"role '<name>` and `, in the organization` (or `, in project '<id>'`), escaped.
+        public let sourceOpening: [UInt8]
+        public let sourcePlace: [UInt8]
+        public let descriptionOpening: [UInt8]
+        public let descriptionPlace: [UInt8]
 
         public init(_ role: Role) {
             id = role.id
@@ -38,15 +41,34 @@ public struct PermissionSource: Hashable, Sendable {
             resourceType = role.resourceType
             isPredefined = role.isPredefined
             projectID = role.projectID
-            var writer = JSONWriter(capacity: 128 + role.name.utf8.count)
-            writer.object { object in
+            var opening = JSONWriter(capacity: 128 + role.name.utf8.count)
+            opening.raw(#"{"role":"#)
+            opening.object { object in
                 object.key("id"); object.string(role.id.rawValue)
                 object.key("name"); object.string(role.name)
                 object.key("resource_type"); object.string(role.resourceType)
                 object.key("predefined_role"); object.bool(role.isPredefined)
             }
-            json = writer.bytes
-            escapedName = JSONWriter.escaped(role.name)
+            sourceOpening = opening.bytes
+            var place = JSONWriter(capacity: 96)
+            place.raw(#","scope":"#)
+            place.string(role.projectID == nil ? "organization" : "project")
+            place.raw(#","project_id":"#)
+            place.string(role.projectID?.rawValue)
+            sourcePlace = place.bytes
+            var description = JSONWriter(capacity: 64 + role.name.utf8.count)
+            description.raw(#","description":"role '"#)
+            description.stringContent(role.name)
+            descriptionOpening = description.bytes
+            var words = JSONWriter(capacity: 64)
+            if let projectID = role.projectID {
+                words.raw(", in project '")
+                words.stringContent(projectID.rawValue)
+                words.raw("'")
+            } else {
+                words.raw(", in the organization")
+            }
+            descriptionPlace = words.bytes
         }
 
         public static func == (lhs: Summary, rhs: Summary) -> Bool {
@@ -61,21 +83,29 @@ public struct PermissionSource: Hashable, Sendable {
     public final class GroupSummary: Hashable, Sendable {
         public let id: Identifier
         public let name: String
-        /// The group's object in an explanation's JSON, `{"id":…,"name":…}`, and its name escaped for the inside of
-        /// a JSON string: written once, copied into every source naming it.
-        public let json: [UInt8]
-        public let escapedName: [UInt8]
+        /// The parts of a source's JSON that come from its group, written once and copied into every source naming
+        /// it: `,"principal_type":"group","group":{"id":…,"name":…}` and, inside the description,
+        /// `' through group '<name>' (<id>)`, escaped.
+        public let sourcePrincipal: [UInt8]
+        public let descriptionThrough: [UInt8]
 
         public init(_ group: Group) {
             id = group.id
             name = group.name
-            var writer = JSONWriter(capacity: 64 + group.name.utf8.count)
-            writer.object { object in
+            var principal = JSONWriter(capacity: 96 + group.name.utf8.count)
+            principal.raw(#","principal_type":"group","group":"#)
+            principal.object { object in
                 object.key("id"); object.string(group.id.rawValue)
                 object.key("name"); object.string(group.name)
             }
-            json = writer.bytes
-            escapedName = JSONWriter.escaped(group.name)
+            sourcePrincipal = principal.bytes
+            var through = JSONWriter(capacity: 64 + group.name.utf8.count)
+            through.raw("' through group '")
+            through.stringContent(group.name)
+            through.raw("' (")
+            through.stringContent(group.id.rawValue)
+            through.raw(")")
+            descriptionThrough = through.bytes
         }
 
         public static func == (lhs: GroupSummary, rhs: GroupSummary) -> Bool { lhs.id == rhs.id && lhs.name == rhs.name }
