@@ -144,16 +144,11 @@ extension Organization {
     ) -> [PermissionSource] {
         guard member.user.isActive else { return [] }
         var sources: [PermissionSource] = []
-        func gather(_ assigned: [PolicyState.AssignedPolicyRole], ownership: Bool = false) {
-            for (role, groups) in assigned {
-                for group in groups { sources.append(PermissionSource(role: role.summary, group: group, isOrganizationOwnership: ownership)) }
-            }
-        }
         if case .project = scope {
             // The organization's owner holds every project permission, ahead of the project's own roles.
-            gather(state.assignedRoles(of: member, in: .organization, where: \.isOrganizationOwner), ownership: true)
+            sources = state.sources(of: member, in: .organization, ownership: true, where: \.isOrganizationOwner)
         }
-        gather(state.assignedRoles(of: member, in: scope) { $0.granted.contains(bit: bit) })
+        sources += state.sources(of: member, in: scope) { $0.granted.contains(bit: bit) }
         return sources
     }
 
@@ -166,12 +161,16 @@ extension Organization {
         }
         // The sources of each permission, by its position in the catalogue, in the order roles are gathered.
         var held = [[PermissionSource]](repeating: [], count: PermissionSet.catalogueCount)
-        func gather(_ assigned: [PolicyState.AssignedPolicyRole], granting: (PolicyRole) -> PermissionSet, ownership: Bool = false) {
-            for (role, groups) in assigned {
-                let positions = granting(role).positions
-                guard !positions.isEmpty else { continue }
-                let sources = groups.map { PermissionSource(role: role.summary, group: $0, isOrganizationOwnership: ownership) }
-                for position in positions { held[position] += sources }
+        // `sources` come by role: each role's run is added to every permission `granting` says it grants.
+        func gather(_ sources: [PermissionSource], granting: (PolicyRole) -> PermissionSet) {
+            var start = sources.startIndex
+            while start < sources.endIndex {
+                var end = start + 1
+                while end < sources.endIndex, sources[end].role === sources[start].role { end += 1 }
+                if let role = state.roles[sources[start].role.id] {
+                    for position in granting(role).positions { held[position] += sources[start..<end] }
+                }
+                start = end
             }
         }
         // The permissions held in one scope, in the catalogue's order, each with its sources.
@@ -181,13 +180,15 @@ extension Organization {
                     ? nil : PermissionGrant(permission: PermissionSet.name(at: position), scope: scope, sources: held[position])
             }
         }
-        let organizationRoles = state.assignedRoles(of: member, in: .organization, where: mayGrant)
-        gather(organizationRoles, granting: { $0.granted.intersection(.everyOrganizationPermission) })
+        let organizationSources = state.sources(of: member, in: .organization, where: mayGrant)
+        gather(organizationSources, granting: { $0.granted.intersection(.everyOrganizationPermission) })
         var result = grants(in: .organization, .everyOrganizationPermission)
         guard let projectID else { return result }
-        gather(organizationRoles.filter { $0.role.isOrganizationOwner }, granting: { _ in .everyProjectPermission }, ownership: true)
         gather(
-            state.assignedRoles(of: member, in: .project(projectID), where: mayGrant),
+            state.sources(of: member, in: .organization, ownership: true, where: \.isOrganizationOwner),
+            granting: { _ in .everyProjectPermission })
+        gather(
+            state.sources(of: member, in: .project(projectID), where: mayGrant),
             granting: { $0.granted.intersection(.everyProjectPermission) })
         result += grants(in: .project(projectID), .everyProjectPermission)
         return result

@@ -241,37 +241,22 @@ struct PolicyState {
         return member.groups.contains { groups[$0]?.projects.contains(projectID) ?? false }
     }
 
-    /// A role `member` holds and the groups it comes through, nil where the role is assigned to the user itself: the
-    /// user first, then its groups by identifier.
-    typealias AssignedPolicyRole = (role: PolicyRole, through: [PermissionSource.GroupSummary?])
-
-    /// The roles `member` holds in `scope` (those `included` accepts), by identifier, each with its sources.
-    func assignedRoles(of member: Member, in scope: RoleScope, where included: (PolicyRole) -> Bool = { _ in true }) -> [AssignedPolicyRole] {
-        var assigned: [AssignedPolicyRole] = []
-        // Positions in `assigned` by role, once there are too many roles to search: roles are shared references, so
-        // nothing is hashed but a pointer. A user holds few roles, found faster by a look along `assigned`.
-        var positions: [ObjectIdentifier: Int]?
-        func position(of role: PolicyRole) -> Int? {
-            if let positions { return positions[ObjectIdentifier(role)] }
-            return assigned.firstIndex { $0.role === role }
-        }
+    /// `member`'s assignments in `scope` of the roles `included` accepts, each as the source of what the role grants
+    /// (`ownership` marks them as the organization owner's hold on every project): by role identifier, and for each
+    /// role the user's own assignment first, then its groups' by identifier. Made flat, one source per assignment:
+    /// a check explains one permission, often one role through many groups.
+    func sources(
+        of member: Member, in scope: RoleScope, ownership: Bool = false, where included: (PolicyRole) -> Bool
+    ) -> [PermissionSource] {
+        var sources: [PermissionSource] = []
         // Groups often hold the same role: the last one found is reused without hashing its identifier again.
         var lastFound: (id: Identifier, role: PolicyRole?)?
         func add(_ roleID: Identifier, _ group: PermissionSource.GroupSummary?) {
             let found = lastFound.flatMap { $0.id == roleID ? $0.role : nil } ?? roles[roleID]
             lastFound = (roleID, found)
-            guard let role = found, role.scope == scope else { return }
-            if let position = position(of: role) {
-                assigned[position].through.append(group)
-            } else if included(role) {
-                positions?[ObjectIdentifier(role)] = assigned.count
-                assigned.append((role, [group]))
-                if positions == nil, assigned.count > Self.rolesSearchedInPlace {
-                    positions = Dictionary(uniqueKeysWithValues: assigned.indices.map { (ObjectIdentifier(assigned[$0].role), $0) })
-                }
-            }
+            guard let role = found, role.scope == scope, included(role) else { return }
+            sources.append(PermissionSource(role: role.summary, group: group, isOrganizationOwnership: ownership))
         }
-        // The user's own roles come first, so each role's sources start with the user; its groups are then sorted.
         for roleID in member.roles { add(roleID, nil) }
         for groupID in member.groups {
             // The group is read where it is, not copied out of the dictionary: a copy would retain each of its fields.
@@ -281,21 +266,16 @@ struct PolicyState {
             let summary = groups.values[index].summary
             for roleID in roleIDs { add(roleID, summary) }
         }
-        for index in assigned.indices where assigned[index].through.count > 1 {
-            assigned[index].through.sort { first, second in
-                switch (first, second) {
-                case (nil, _?): true
-                case let (first?, second?): first.id.rawValue < second.id.rawValue
-                default: false
-                }
+        sources.sort { first, second in
+            if first.role !== second.role { return first.role.id.rawValue < second.role.id.rawValue }
+            switch (first.group, second.group) {
+            case (nil, _?): return true
+            case let (first?, second?): return first.id.rawValue < second.id.rawValue
+            default: return false
             }
         }
-        assigned.sort { $0.role.role.id.rawValue < $1.role.role.id.rawValue }
-        return assigned
+        return sources
     }
-
-    /// How many roles `assignedRoles` finds by looking along its list before it indexes them.
-    private static let rolesSearchedInPlace = 16
 
     /// The groups of each of `userIDs` that has any, by group identifier: what the store's `groups(ofUsers:)` answers
     /// at this revision.
