@@ -8,7 +8,8 @@
 //
 // SECRET is an admin key allowed to check permissions and read groups; USER_ID the user whose permission
 // `api.groups.write` is checked; GROUP_ID the group read. `Benchmarks/throughput.py`'s organization (user0 holds
-// the permission through ten groups) makes the check the one its table shows.
+// the permission through ten groups) makes the check the one its table shows. With ONLY=PREFIX in the environment,
+// only the targets whose names start with PREFIX run (`ONLY=POST` for the check alone, as under `perf record`).
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -41,13 +42,16 @@ struct BenchmarkError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-let targets = [
+let allTargets = [
     Target(
         name: "POST permission_checks", method: .post, path: "/v1/organization/permission_checks",
         body: #"{"user_id":"\#(userID)","permission":"api.groups.write"}"#),
     Target(name: "GET a group", method: .get, path: "/v1/organization/groups/\(groupID)", body: nil),
     Target(name: "GET /healthz", method: .get, path: "/healthz", body: nil),
 ]
+
+let only = ProcessInfo.processInfo.environment["ONLY"] ?? ""
+let targets = allTargets.filter { $0.name.hasPrefix(only) }
 
 try await SQLiteDatastore.withOpened(.init(path: path)) { store in
     let organization = Organization(store: store)
