@@ -35,8 +35,8 @@ public func buildResponder(
 public func buildRouter(
     organization: Organization, settings: HTTPSettings = HTTPSettings(), metrics: RosterMetrics = RosterMetrics(),
     answerWrongMethods: Bool = true
-) -> Router<RosterRequestContext> {
-    let router = Router(context: RosterRequestContext.self)
+) -> RosterRouter {
+    let router = RosterRouter()
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: RevisionMiddleware(organization: organization))
     // Liveness, readiness and metrics need no key: a load balancer and a Prometheus scraper ask them.
@@ -84,9 +84,9 @@ public func buildRouter(
 }
 
 /// Answers 405, naming the allowed methods, for a known path asked with a method it does not serve.
-private func addMethodNotAllowed(to router: Router<RosterRequestContext>) {
+private func addMethodNotAllowed(to router: RosterRouter) {
     let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options]
-    assert(Set(methods) == MethodResponder<Router<RosterRequestContext>.Responder>.routedMethods)
+    assert(Set(methods) == MethodResponder<RosterRouter.Resolver>.routedMethods)
     var allowed: [String: (path: RouterPath, methods: Set<HTTPRequest.Method>)] = [:]
     for route in router.routes {
         allowed[route.path.description, default: (route.path, [])].methods.insert(route.method)

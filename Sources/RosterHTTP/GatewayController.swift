@@ -35,7 +35,7 @@ struct GatewayController {
         static let tokensPerMinute = HTTPField.Name("X-Roster-RateLimit-Tokens-Per-Minute")!
     }
 
-    func addRoutes(to router: Router<RosterRequestContext>) {
+    func addRoutes(to router: some RouterMethods<RosterRequestContext>) {
         for method in Self.methods {
             router.on(RouterPath(Self.path), method: method, use: authorize)
             router.on(RouterPath(Self.path + "/**"), method: method, use: authorize)
