@@ -113,13 +113,6 @@ public struct JSONWriter: ~Copyable {
     /// Writes `text` as it is: Roster's own JSON text, which needs no escaping.
     @inlinable public mutating func raw(_ text: StaticString) { write(text) }
 
-    /// `value`'s characters as `stringContent(_:)` writes them inside a string, without the quotes.
-    public static func escaped(_ value: String) -> [UInt8] {
-        var writer = JSONWriter(capacity: value.utf8.count + 16)
-        writer.stringContent(value)
-        return writer.bytes
-    }
-
     /// Writes a `JSON` value.
     @inlinable public mutating func value(_ value: JSON) {
         switch value {

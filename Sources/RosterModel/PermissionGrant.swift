@@ -16,9 +16,6 @@ public struct PermissionSource: Hashable, Sendable {
         self.isOrganizationOwnership = isOrganizationOwnership
     }
 
-    /// Where the role applies: the organization, or its project.
-    public var scope: RoleScope { role.projectID.map(RoleScope.project) ?? .organization }
-
     /// What an explanation shows of a role.
     public final class Summary: Hashable, Sendable {
         public let id: Identifier
