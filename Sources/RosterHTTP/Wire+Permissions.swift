@@ -40,7 +40,7 @@ extension JSONWriter {
         object { body in
             body.key("object"); body.string("organization.user.permission")
             body.key("permission"); body.string(grant.permission)
-            body.key("scope"); body.string(grant.scope.projectID == nil ? "organization" : "project")
+            body.key("scope"); body.string(grant.scope.name)
             body.key("project_id"); body.string(grant.scope.projectID?.rawValue)
             body.key("sources"); body.permissionSources(grant.sources)
         }

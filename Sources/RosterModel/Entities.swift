@@ -60,6 +60,14 @@ public enum RoleScope: Hashable, Sendable {
         }
     }
 
+    /// The scope as explanations name it: `organization` or `project`.
+    public var name: String {
+        switch self {
+        case .organization: "organization"
+        case .project: "project"
+        }
+    }
+
     /// The project, for a project scope.
     public var projectID: Identifier? {
         if case .project(let id) = self { return id }

@@ -49,7 +49,7 @@ public struct PermissionSource: Hashable, Sendable {
             sourceOpening = opening.bytes
             var place = JSONWriter(capacity: 96)
             place.raw(#","scope":"#)
-            place.string(role.projectID == nil ? "organization" : "project")
+            place.string(role.scope.name)
             place.raw(#","project_id":"#)
             place.string(role.projectID?.rawValue)
             sourcePlace = place.bytes
