@@ -161,9 +161,10 @@ public final class RosterRouter: RouterMethods, HTTPResponderBuilder {
             var end = start
             while end < bytes.count, bytes[end] != UInt8(ascii: "/") { end += 1 }
             let component = UnsafeBufferPointer(rebasing: bytes[start..<end])
-            for (constant, child) in node.constants where constant.count == component.count && constant.elementsEqual(component) {
-                if let found = find(in: child, bytes, from: end, parameters: &parameters, path: path) { return found }
-                break
+            if let (_, child) = node.constants.first(where: { $0.bytes.count == component.count && $0.bytes.elementsEqual(component) }),
+                let found = find(in: child, bytes, from: end, parameters: &parameters, path: path)
+            {
+                return found
             }
             let utf8 = path.utf8
             func text(_ range: Range<Int>) -> Substring {
